@@ -1,0 +1,143 @@
+// The personal-data vault: name, identifier and contact, encrypted with AES-256-GCM under envelope keys.
+import assert from "node:assert/strict";
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Keyring } from "../config/keyring.ts";
+
+export interface PersonalData {
+  readonly id_type: string;
+  readonly id_number: string;
+  readonly name: string;
+  readonly birth_date?: string | undefined;
+  readonly phone?: string | undefined;
+}
+
+interface VaultTables {
+  subjects: { subject_key: Buffer; id_type: string };
+  vault_entries: {
+    subject_key: Buffer;
+    kek_id: string;
+    wrapped_key: Buffer;
+    nonce: Buffer;
+    ciphertext: Buffer;
+    updated_at: Date;
+  };
+}
+
+const nonce_bytes = 12;
+const tag_bytes = 16;
+
+function seal(key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): { nonce: Buffer; sealed: Buffer } {
+  const nonce = randomBytes(nonce_bytes);
+  const cipher = createCipheriv("aes-256-gcm", key, nonce);
+  cipher.setAAD(aad);
+  const sealed = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  return { nonce, sealed };
+}
+
+function open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Buffer {
+  assert.ok(sealed.length >= tag_bytes, "sealed data carries its tag");
+  const decipher = createDecipheriv("aes-256-gcm", key, nonce);
+  decipher.setAAD(aad);
+  decipher.setAuthTag(sealed.subarray(sealed.length - tag_bytes));
+  return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - tag_bytes)), decipher.final()]);
+}
+
+/** Encrypts personal data for one subject: a fresh data key, wrapped by the current key-encryption key. */
+export function encryptPersonalData(keyring: Keyring, subject_key: Buffer, data: PersonalData) {
+  const kek = keyring.vault_keys.get(keyring.vault_key_id);
+  assert.ok(kek, "the current vault key is in the keyring");
+  const data_key = randomBytes(32);
+  const body = seal(data_key, Buffer.from(JSON.stringify(data), "utf8"), subject_key);
+  const wrapped = seal(kek, data_key, Buffer.from(`vault:${keyring.vault_key_id}`));
+  return {
+    subject_key,
+    kek_id: keyring.vault_key_id,
+    wrapped_key: Buffer.concat([wrapped.nonce, wrapped.sealed]),
+    nonce: body.nonce,
+    ciphertext: body.sealed,
+  };
+}
+
+export function decryptPersonalData(
+  keyring: Keyring,
+  row: { subject_key: Buffer; kek_id: string; wrapped_key: Buffer; nonce: Buffer; ciphertext: Buffer },
+): PersonalData {
+  const kek = keyring.vault_keys.get(row.kek_id);
+  if (!kek) throw new Error(`vault key ${row.kek_id} is not configured`);
+  const data_key = open(
+    kek,
+    row.wrapped_key.subarray(0, nonce_bytes),
+    row.wrapped_key.subarray(nonce_bytes),
+    Buffer.from(`vault:${row.kek_id}`),
+  );
+  return JSON.parse(open(data_key, row.nonce, row.ciphertext, row.subject_key).toString("utf8")) as PersonalData;
+}
+
+// biome-ignore lint/complexity/noBannedTypes: any Kysely instance; this module names its own tables.
+type AnyKysely = Kysely<{}>;
+
+/** Stores (or replaces) a subject's personal data; the subject row is created if new. */
+export async function putPersonalData(
+  kysely: AnyKysely,
+  keyring: Keyring,
+  subject_key: Buffer,
+  data: PersonalData,
+): Promise<void> {
+  const db = kysely.withTables<VaultTables>();
+  await db
+    .insertInto("subjects")
+    .values({ subject_key, id_type: data.id_type })
+    .onConflict((oc) => oc.column("subject_key").doNothing())
+    .execute();
+  const entry = encryptPersonalData(keyring, subject_key, data);
+  await db
+    .insertInto("vault_entries")
+    .values({ ...entry, updated_at: new Date() })
+    .onConflict((oc) =>
+      oc.column("subject_key").doUpdateSet({
+        kek_id: entry.kek_id,
+        wrapped_key: entry.wrapped_key,
+        nonce: entry.nonce,
+        ciphertext: entry.ciphertext,
+        updated_at: new Date(),
+      }),
+    )
+    .execute();
+}
+
+export async function getPersonalData(
+  kysely: AnyKysely,
+  keyring: Keyring,
+  subject_key: Buffer,
+): Promise<PersonalData | undefined> {
+  const row = await kysely
+    .withTables<VaultTables>()
+    .selectFrom("vault_entries")
+    .selectAll()
+    .where("subject_key", "=", subject_key)
+    .executeTakeFirst();
+  return row ? decryptPersonalData(keyring, row) : undefined;
+}
+
+/** Crypto-shreds a subject's vault entry: the wrapped data key was the only way to read it. */
+export async function shredPersonalData(kysely: AnyKysely, subject_key: Buffer): Promise<boolean> {
+  const result = await kysely
+    .withTables<VaultTables>()
+    .deleteFrom("vault_entries")
+    .where("subject_key", "=", subject_key)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Masks a name for report headers: first character, then one star per remaining character. */
+export function maskName(name: string): string {
+  const chars = [...name];
+  return chars.length <= 1 ? "*" : `${chars[0]}${"*".repeat(Math.min(chars.length - 1, 6))}`;
+}
+
+/** Masks an identifier to its first and last few characters. */
+export function maskIdentifier(id: string): string {
+  if (id.length <= 6) return "*".repeat(id.length);
+  return `${id.slice(0, 3)}${"*".repeat(id.length - 7)}${id.slice(-4)}`;
+}
