@@ -33,7 +33,8 @@ describe("loadConfig", () => {
     it(`names ${variable} when it is ${value}`, () => {
       assert.throws(
         () => loadConfig({ [variable]: value }),
-        (error: unknown) => error instanceof ConfigError && error.variable === variable && error.message.startsWith(variable),
+        (error: unknown) =>
+          error instanceof ConfigError && error.variable === variable && error.message.startsWith(variable),
       );
     });
   }

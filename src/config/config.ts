@@ -79,7 +79,10 @@ const fields = {
 } as const;
 
 /** Reads the configuration from an environment; throws ConfigError naming the first bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  cwd = process.cwd(),
+): Config {
   const values: Record<string, unknown> = {};
   for (const [name, schema] of Object.entries(fields)) {
     const raw = env[name] === "" ? undefined : env[name];

@@ -44,7 +44,9 @@ function readOrCreateKeyFile(dir: string): KeyFile {
   return created;
 }
 
-export function loadKeyring(config: Pick<Config, "data_dir" | "pseudonym_key_b64" | "vault_keys" | "signing_key">): Keyring {
+export function loadKeyring(
+  config: Pick<Config, "data_dir" | "pseudonym_key_b64" | "vault_keys" | "signing_key">,
+): Keyring {
   const needsFile = !config.pseudonym_key_b64 || !config.vault_keys || !config.signing_key;
   const file = needsFile ? readOrCreateKeyFile(config.data_dir) : undefined;
   const vault = parseVaultKeys(config.vault_keys ?? (file as KeyFile).vault_keys);

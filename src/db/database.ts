@@ -14,7 +14,11 @@ export interface Tx {
   readonly kysely: Kysely<{}>;
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
   /** Loads row batches with COPY FROM; returns the number of rows loaded. */
-  copyIn(table: string, columns: readonly string[], batches: AsyncIterable<readonly CopyRow[]> | Iterable<readonly CopyRow[]>): Promise<number>;
+  copyIn(
+    table: string,
+    columns: readonly string[],
+    batches: AsyncIterable<readonly CopyRow[]> | Iterable<readonly CopyRow[]>,
+  ): Promise<number>;
 }
 
 export interface Database {
@@ -57,7 +61,7 @@ export async function openPglite(pglite: PGlite): Promise<Database> {
   await pglite.waitReady;
   const kysely = new Kysely({ dialect: new PGliteDialect({ pglite }) });
   const parsers = { [int8_oid]: (value: string) => BigInt(value) };
-  const query = async <R,>(text: string, params: readonly unknown[] = []) =>
+  const query = async <R>(text: string, params: readonly unknown[] = []) =>
     (await pglite.query<R>(text, params as unknown[], { parsers })).rows;
   const copyIn: Tx["copyIn"] = async (table, columns, batches) => {
     let rows = 0;
@@ -101,6 +105,7 @@ function singleClientPool(client: PoolClient) {
   return {
     connect: async () => Object.assign(Object.create(client) as PoolClient, { release: () => {} }),
     end: async () => {},
+    options: {},
   };
 }
 
@@ -111,7 +116,7 @@ export async function openPostgres(pool: Pool): Promise<Database> {
   const kysely = new Kysely({ dialect: new PostgresDialect({ pool }) });
   const queryOn =
     (client: Pool | PoolClient) =>
-    async <R,>(text: string, params: readonly unknown[] = []) =>
+    async <R>(text: string, params: readonly unknown[] = []) =>
       (await client.query(text, params as unknown[])).rows as R[];
   const copyInOn =
     (client: PoolClient): Tx["copyIn"] =>

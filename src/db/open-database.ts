@@ -13,7 +13,10 @@ export interface OpenOptions {
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.database_url) {
     const pg = await import("pg");
-    const pool = new pg.default.Pool({ connectionString: options.database_url, max: options.pool_size ?? 10 });
+    const pool = new pg.default.Pool({
+      connectionString: options.database_url,
+      max: options.pool_size ?? 10,
+    });
     // An idle client's network error must not crash the process; the next query reports it.
     pool.on("error", () => {});
     return openPostgres(pool);

@@ -13,7 +13,9 @@ export interface Backend {
 }
 
 /** Creates a throwaway PostgreSQL database; the returned drop() removes it. */
-export async function createScratchDatabase(admin_url: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createScratchDatabase(
+  admin_url: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const pg = await import("pg");
   const name = `credence_test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.default.Client({ connectionString: admin_url });

@@ -6,7 +6,12 @@ import { subjectKey } from "./pseudonym.ts";
 import { getPersonalData, maskIdentifier, maskName, putPersonalData, shredPersonalData } from "./vault.ts";
 
 const keyring = ephemeralKeyring();
-const sample = { id_type: "cn_resident_id", id_number: "11010519491231002X", name: "Test Subject", phone: "+86 000" };
+const sample = {
+  id_type: "cn_resident_id",
+  id_number: "11010519491231002X",
+  name: "Test Subject",
+  phone: "+86 000",
+};
 
 describeEachBackend("personal data vault", (backend) => {
   it("stores only ciphertext and reads the same data back", async () => {

@@ -12,7 +12,7 @@ export interface PersonalData {
   readonly phone?: string | undefined;
 }
 
-interface VaultTables {
+type VaultTables = {
   subjects: { subject_key: Buffer; id_type: string };
   vault_entries: {
     subject_key: Buffer;
@@ -22,7 +22,7 @@ interface VaultTables {
     ciphertext: Buffer;
     updated_at: Date;
   };
-}
+};
 
 const nonce_bytes = 12;
 const tag_bytes = 16;
@@ -71,7 +71,9 @@ export function decryptPersonalData(
     row.wrapped_key.subarray(nonce_bytes),
     Buffer.from(`vault:${row.kek_id}`),
   );
-  return JSON.parse(open(data_key, row.nonce, row.ciphertext, row.subject_key).toString("utf8")) as PersonalData;
+  return JSON.parse(
+    open(data_key, row.nonce, row.ciphertext, row.subject_key).toString("utf8"),
+  ) as PersonalData;
 }
 
 // biome-ignore lint/complexity/noBannedTypes: any Kysely instance; this module names its own tables.

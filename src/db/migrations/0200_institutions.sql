@@ -3,7 +3,7 @@ CREATE TABLE institutions (
   id text PRIMARY KEY CHECK (id ~ '^[a-z0-9][a-z0-9-]{1,62}$'),
   name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
   legal_id text NOT NULL UNIQUE,
-  roles text[] NOT NULL CHECK (cardinality(roles) >= 1 AND roles <@ ARRAY['furnisher', 'lender', 'bureau', 'regulator', 'operator']),
+  roles text[] NOT NULL CHECK (cardinality(roles) >= 1 AND roles <@ ARRAY['furnisher', 'lender', 'bureau', 'regulator']),
   kind text NOT NULL CHECK (kind IN ('platform', 'bank', 'small_lender', 'bureau', 'regulator')),
   created_at timestamptz NOT NULL DEFAULT now(),
   removed_at timestamptz
