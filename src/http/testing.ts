@@ -66,13 +66,13 @@ export async function call<T = Record<string, unknown>>(
     method?: string;
     key?: string;
     body?: unknown;
-    raw?: string | Uint8Array;
+    raw?: string | Uint8Array<ArrayBuffer>;
     headers?: Record<string, string>;
   } = {},
 ): Promise<JsonResponse<T>> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.key) headers.authorization = `Bearer ${init.key}`;
-  let body: string | Uint8Array | undefined;
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
   if (init.raw !== undefined) body = init.raw;
   else if (init.body !== undefined) {
     headers["content-type"] ??= "application/json";

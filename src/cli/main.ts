@@ -1,0 +1,73 @@
+// The `credence` command: one entry point, one subcommand per operator task.
+
+import { migrate } from "../db/migrate.ts";
+import { describeDemoKeys, isEmptyExchange, loadDemoWorld } from "../demo/demo-world.ts";
+import { describeError, type Io, parse, printData, processIo, UsageError, withLocal } from "./cli-kit.ts";
+import { institutionCommand, keyCommand } from "./institution-command.ts";
+import { serveCommand } from "./serve-command.ts";
+
+const help = `Usage: credence <command> [options]     (from a checkout: npm run credence -- <command>)
+
+Commands:
+  serve [--demo-if-empty]        run the exchange (API, /docs, portals)
+  migrate                        apply database migrations
+  demo                           load the demo world into an empty exchange
+  institution add|list           manage participants
+  key create|revoke              manage API keys
+
+Every command takes --help. Data commands take --json. Commands that change the store work on the
+data folder or DATABASE_URL directly, or on a running server with --server URL --key KEY.`;
+
+type Command = (argv: string[], io: Io) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  serve: serveCommand,
+  institution: institutionCommand,
+  key: keyCommand,
+  migrate: async (argv, io) => {
+    const { values } = parse(argv, { json: { type: "boolean" } });
+    if (values.help)
+      return (io.stdout("Usage: credence migrate [--json]\nApplies pending SQL migrations."), 0);
+    const result = await withLocal((ctx) => migrate(ctx.db));
+    printData(io, Boolean(values.json), result, () =>
+      result.applied.length ? `applied ${result.applied.join(", ")}` : "the database is up to date",
+    );
+    return 0;
+  },
+  demo: async (argv, io) => {
+    const { values } = parse(argv, { json: { type: "boolean" } });
+    if (values.help)
+      return (io.stdout("Usage: credence demo [--json]\nLoads the demo world into an empty exchange."), 0);
+    const world = await withLocal(async (ctx) => {
+      if (!(await isEmptyExchange(ctx)))
+        throw new UsageError("the exchange already holds institutions; demo loads only into an empty one");
+      return loadDemoWorld(ctx);
+    });
+    printData(io, Boolean(values.json), world, () => describeDemoKeys(world));
+    return 0;
+  },
+};
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout(help);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr(`unknown command ${name}\n\n${help}`);
+    return 2;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    const described = describeError(error);
+    io.stderr(described.message);
+    return described.exit;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}

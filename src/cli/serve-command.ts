@@ -1,0 +1,45 @@
+// `credence serve`: migrate, load the demo world into an empty exchange if asked, and listen.
+import fs from "node:fs";
+import path from "node:path";
+import { type DemoWorld, describeDemoKeys, isEmptyExchange, loadDemoWorld } from "../demo/demo-world.ts";
+import { allRoutes } from "../http/routes.ts";
+import { buildServer } from "../http/server.ts";
+import { type Io, openLocal, parse } from "./cli-kit.ts";
+
+export const serveHelp = `Usage: credence serve [--demo-if-empty]
+
+Starts the exchange: applies migrations, then serves the API, /docs and the portals on PORT (8080).
+  --demo-if-empty   load the demo world when the database holds no institution, and print its keys
+Environment: PORT, HOST, DATABASE_URL, CREDENCE_DATA_DIR, CREDENCE_REGIME (see README).`;
+
+export async function serveCommand(argv: string[], io: Io): Promise<number> {
+  const { values } = parse(argv, { "demo-if-empty": { type: "boolean" } });
+  if (values.help) {
+    io.stdout(serveHelp);
+    return 0;
+  }
+  const ctx = await openLocal();
+  const keysFile = path.join(ctx.config.data_dir, "demo-keys.json");
+  if (values["demo-if-empty"] && (await isEmptyExchange(ctx))) {
+    io.stdout("The exchange is empty: loading the demo world…");
+    const world = await loadDemoWorld(ctx);
+    fs.mkdirSync(ctx.config.data_dir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(keysFile, JSON.stringify(world, null, 2), { mode: 0o600 });
+  }
+  const app = await buildServer(ctx, { logging: true, routes: allRoutes });
+  await app.listen({ host: ctx.config.host, port: ctx.config.port });
+  if (fs.existsSync(keysFile)) {
+    io.stdout(describeDemoKeys(JSON.parse(fs.readFileSync(keysFile, "utf8")) as DemoWorld));
+  }
+  io.stdout(
+    `Credence is listening on http://localhost:${ctx.config.port} (${ctx.db.kind}, regime ${ctx.config.regime.code})`,
+  );
+  const stop = async () => {
+    await app.close();
+    await ctx.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  return await new Promise<number>(() => {});
+}
