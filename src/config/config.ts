@@ -24,6 +24,9 @@ export interface Config {
   readonly vault_keys: string | undefined;
   readonly signing_key: string | undefined;
   readonly nats_url: string | undefined;
+  /** Default per-lender query rate (token bucket, per second) and daily quota. */
+  readonly query_rate_per_s: number;
+  readonly query_daily_quota: number;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +75,8 @@ const fields = {
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, "must be a 32-byte Ed25519 seed in base64")
     .optional(),
+  CREDENCE_QUERY_RATE_PER_S: positiveInt(1_000_000).default(200),
+  CREDENCE_QUERY_DAILY_QUOTA: positiveInt(1_000_000_000).default(1_000_000),
   NATS_URL: z
     .string()
     .regex(/^(nats|tls):\/\//, "must start with nats:// or tls://")
@@ -108,5 +113,7 @@ export function loadConfig(
     vault_keys: v.CREDENCE_VAULT_KEYS,
     signing_key: v.CREDENCE_SIGNING_KEY,
     nats_url: v.NATS_URL,
+    query_rate_per_s: v.CREDENCE_QUERY_RATE_PER_S,
+    query_daily_quota: v.CREDENCE_QUERY_DAILY_QUOTA,
   };
 }

@@ -1,0 +1,151 @@
+// Reads a subject's current credit file: the latest version of every account, statement and activity.
+import type { Database } from "../db/database.ts";
+
+export interface FileAccount {
+  readonly furnisher_id: string;
+  readonly account_ref: string;
+  readonly kind: string;
+  readonly opened_on: string | null;
+  readonly closed_on: string | null;
+  readonly currency: string | null;
+  readonly credit_limit_minor: bigint | null;
+  readonly principal_minor: bigint | null;
+  readonly term_months: number | null;
+  readonly co_lender_id: string | null;
+  readonly seq: bigint;
+}
+
+export interface FileStatement {
+  readonly furnisher_id: string;
+  readonly account_ref: string;
+  /** The statement month, YYYY-MM. */
+  readonly period: string;
+  readonly balance_minor: bigint | null;
+  readonly past_due_minor: bigint | null;
+  readonly days_past_due: number | null;
+  readonly scheduled_payment_minor: bigint | null;
+  readonly actual_payment_minor: bigint | null;
+  readonly status: string | null;
+  readonly notified_on: string | null;
+  readonly seq: bigint;
+}
+
+export interface FileActivity {
+  readonly furnisher_id: string;
+  readonly category: string;
+  readonly period: string;
+  readonly count: number | null;
+  readonly amount_minor: bigint | null;
+  readonly on_time_share: number | null;
+  readonly seq: bigint;
+}
+
+export interface CreditFile {
+  readonly accounts: FileAccount[];
+  readonly statements: FileStatement[];
+  readonly activities: FileActivity[];
+}
+
+const date = (value: unknown): string | null =>
+  value === null || value === undefined
+    ? null
+    : value instanceof Date
+      ? value.toISOString().slice(0, 10)
+      : String(value).slice(0, 10);
+
+/** The subject's file with statements and activities from `since_period` (YYYY-MM) on, as of now. */
+export async function loadCreditFile(
+  db: Pick<Database, "query">,
+  subject_key: Buffer,
+  since_period: string,
+): Promise<CreditFile> {
+  const accounts = await db.query<Record<string, unknown>>(
+    `SELECT * FROM (
+       SELECT DISTINCT ON (a.furnisher_id, a.account_ref) a.*
+       FROM accounts a
+       WHERE (a.furnisher_id, a.account_ref) IN (SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = $1)
+       ORDER BY a.furnisher_id, a.account_ref, a.seq DESC
+     ) latest
+     WHERE subject_key = $1 AND NOT deleted
+     ORDER BY opened_on, furnisher_id, account_ref`,
+    [subject_key],
+  );
+  const fileAccounts: FileAccount[] = accounts.map((row) => ({
+    furnisher_id: row.furnisher_id as string,
+    account_ref: row.account_ref as string,
+    kind: row.kind as string,
+    opened_on: date(row.opened_on),
+    closed_on: date(row.closed_on),
+    currency: (row.currency as string | null) ?? null,
+    credit_limit_minor: (row.credit_limit_minor as bigint | null) ?? null,
+    principal_minor: (row.principal_minor as bigint | null) ?? null,
+    term_months: (row.term_months as number | null) ?? null,
+    co_lender_id: (row.co_lender_id as string | null) ?? null,
+    seq: row.seq as bigint,
+  }));
+  const since = `${since_period}-01`;
+  const statements =
+    fileAccounts.length === 0
+      ? []
+      : await db.query<Record<string, unknown>>(
+          `SELECT * FROM (
+             SELECT DISTINCT ON (s.furnisher_id, s.account_ref, s.period) s.*
+             FROM statements s
+             JOIN unnest($1::text[], $2::text[]) AS k (furnisher_id, account_ref)
+               ON s.furnisher_id = k.furnisher_id AND s.account_ref = k.account_ref
+             WHERE s.period >= $3::date
+             ORDER BY s.furnisher_id, s.account_ref, s.period, s.seq DESC
+           ) latest
+           WHERE NOT deleted
+           ORDER BY furnisher_id, account_ref, period`,
+          [fileAccounts.map((a) => a.furnisher_id), fileAccounts.map((a) => a.account_ref), since],
+        );
+  const activities = await db.query<Record<string, unknown>>(
+    `SELECT * FROM (
+       SELECT DISTINCT ON (category, period, furnisher_id) *
+       FROM activities
+       WHERE subject_key = $1 AND period >= $2::date
+       ORDER BY category, period, furnisher_id, seq DESC
+     ) latest
+     WHERE NOT deleted
+     ORDER BY category, period`,
+    [subject_key, since],
+  );
+  return {
+    accounts: fileAccounts,
+    statements: statements.map((row) => ({
+      furnisher_id: row.furnisher_id as string,
+      account_ref: row.account_ref as string,
+      period: (date(row.period) as string).slice(0, 7),
+      balance_minor: (row.balance_minor as bigint | null) ?? null,
+      past_due_minor: (row.past_due_minor as bigint | null) ?? null,
+      days_past_due: (row.days_past_due as number | null) ?? null,
+      scheduled_payment_minor: (row.scheduled_payment_minor as bigint | null) ?? null,
+      actual_payment_minor: (row.actual_payment_minor as bigint | null) ?? null,
+      status: (row.status as string | null) ?? null,
+      notified_on: date(row.notified_on),
+      seq: row.seq as bigint,
+    })),
+    activities: activities.map((row) => ({
+      furnisher_id: row.furnisher_id as string,
+      category: row.category as string,
+      period: (date(row.period) as string).slice(0, 7),
+      count: (row.count as number | null) ?? null,
+      amount_minor: (row.amount_minor as bigint | null) ?? null,
+      on_time_share: (row.on_time_share as number | null) ?? null,
+      seq: row.seq as bigint,
+    })),
+  };
+}
+
+/** Whether the bureau knows the subject at all: a vault entry, an account or an activity. */
+export async function subjectIsKnown(db: Pick<Database, "query">, subject_key: Buffer): Promise<boolean> {
+  const rows = await db.query(
+    `SELECT 1 FROM subjects WHERE subject_key = $1
+     UNION ALL SELECT 1 FROM accounts WHERE subject_key = $1
+     UNION ALL SELECT 1 FROM activities WHERE subject_key = $1
+     LIMIT 1`,
+    [subject_key],
+  );
+  return rows.length > 0;
+}
