@@ -1,6 +1,14 @@
 // Every domain's routes, in the order they are registered.
 
+import { consentRoutes } from "../consent/consent-routes.ts";
+import { furnishingRoutes } from "../furnishing/furnishing-routes.ts";
 import { institutionRoutes } from "../institutions/institution-routes.ts";
+import { reportRoutes } from "../reports/report-routes.ts";
 import type { RouteModule } from "./context.ts";
 
-export const allRoutes: readonly RouteModule[] = [institutionRoutes];
+export const allRoutes: readonly RouteModule[] = [
+  institutionRoutes,
+  furnishingRoutes,
+  consentRoutes,
+  reportRoutes(),
+];

@@ -12,6 +12,7 @@ import {
 } from "fastify-type-provider-zod";
 import type { App, AppContext, RouteModule } from "./context.ts";
 import { ApiError, lookupErrorCode, type Problem, problemOf } from "./errors.ts";
+import { jsonReplacer } from "./json.ts";
 import { redactPaths } from "./redact.ts";
 
 export interface ServerOptions {
@@ -72,6 +73,9 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest("principal", null);
+  // Routes without a response schema may return bigint minor units; JSON has no bigint, so they become numbers
+  // when exact and decimal strings otherwise.
+  app.setReplySerializer((payload) => JSON.stringify(payload, jsonReplacer));
 
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);

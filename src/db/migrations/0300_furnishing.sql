@@ -42,8 +42,9 @@ CREATE TABLE accounts (
   account_ref text NOT NULL,
   seq bigint NOT NULL,
   deleted boolean NOT NULL DEFAULT false,
-  subject_key bytea NOT NULL,
-  kind text NOT NULL,
+  -- NULL only on a tombstone, which carries nothing but its natural key.
+  subject_key bytea,
+  kind text,
   opened_on date,
   currency char(3),
   credit_limit_minor bigint,
@@ -81,6 +82,7 @@ CREATE TABLE activities (
   deleted boolean NOT NULL DEFAULT false,
   count integer,
   amount_minor bigint,
+  currency char(3),
   on_time_share real,
   PRIMARY KEY (subject_key, category, period, furnisher_id, seq)
 );

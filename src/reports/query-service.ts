@@ -1,0 +1,221 @@
+// A lender's query from consent check to answer: every query is recorded, answered ones are disclosed
+// in the log and priced in the same transaction, and only what the consent covers is assembled.
+import { type PriceEntry, priceOf, tierOf } from "../billing/price-book.ts";
+import type { Category, ConsentRow, Purpose } from "../consent/consents.ts";
+import { checkConsent, findConsent, useOneTimeConsent } from "../consent/consents.ts";
+import { enqueueDisclosure } from "../disclosure-log/log-store.ts";
+import { type CreditFile, loadCreditFile, subjectIsKnown } from "../furnishing/credit-file.ts";
+import type { InstitutionPrincipal } from "../http/auth.ts";
+import type { AppContext } from "../http/context.ts";
+import { ApiError, registerErrorCodes } from "../http/errors.ts";
+import { resolveSubjectKey, type SubjectIdentifier } from "../identity/subject-identity.ts";
+import { getPersonalData } from "../identity/vault.ts";
+import { listInstitutions } from "../institutions/institutions.ts";
+import {
+  assembleReport,
+  type CreditReport,
+  lastCompleteMonth,
+  monthsEnding,
+  noAnnotations,
+  type ReportAnnotations,
+} from "./credit-report.ts";
+import { type InquiryRow, inquiriesAbout, newInquiryId, recordInquiry } from "./inquiries.ts";
+import type { QueryLimits } from "./query-limits.ts";
+
+registerErrorCodes({
+  NO_RECORD: { status: 404, title: "The bureau holds no credit file for this subject" },
+  CONSENT_REQUIRED: { status: 403, title: "This regime requires the subject's consent for every query" },
+  SUBJECT_REQUIRED: { status: 422, title: "Without a consent the query must name the subject" },
+});
+
+export const queryProducts = ["report", "score", "report+score"] as const;
+export type QueryProduct = (typeof queryProducts)[number];
+
+export interface QueryRequest {
+  readonly product: QueryProduct;
+  readonly purpose: Purpose;
+  readonly consent_id?: string | undefined;
+  /** Only where the regime lets a permissible purpose stand in for consent (us). */
+  readonly subject?: SubjectIdentifier | undefined;
+}
+
+/** What the scoring domain adds to a query that asks for a score. */
+export type ScoreProvider = (file: CreditFile, subject_key: Buffer, now: Date) => Promise<unknown>;
+/** What the subject-rights domain adds to every report: disputes, statements, suppressed items. */
+export type AnnotationProvider = (subject_key: Buffer, now: Date) => Promise<ReportAnnotations>;
+
+export interface QueryDependencies {
+  readonly limits: QueryLimits;
+  readonly price_book: readonly PriceEntry[];
+  readonly score?: ScoreProvider | undefined;
+  readonly annotations?: AnnotationProvider | undefined;
+}
+
+export interface QueryAnswer {
+  readonly inquiry_id: string;
+  readonly product: QueryProduct;
+  readonly report?: CreditReport;
+  readonly score?: unknown;
+  readonly disclosure: { entry_id: string; price_minor: string; currency: string };
+}
+
+const no_consent_hash = "0".repeat(64);
+
+type InquiryBase = Omit<InquiryRow, "subject_key" | "outcome">;
+
+function categoriesNeeded(product: QueryProduct, consent: ConsentRow | undefined): Category[] {
+  const reportCategories: Category[] = consent
+    ? consent.categories.filter((category) => category !== "score")
+    : ["credit_accounts", "alternative_data"];
+  if (product === "score") return ["score"];
+  // A report needs at least credit accounts; alternative data is included when the consent covers it.
+  const report = reportCategories.length > 0 ? reportCategories : ["credit_accounts" as const];
+  return product === "report" ? report : [...report, "score"];
+}
+
+export async function answerQuery(
+  ctx: AppContext,
+  deps: QueryDependencies,
+  lender: InstitutionPrincipal,
+  request: QueryRequest,
+): Promise<QueryAnswer> {
+  const now = ctx.clock.now();
+  const inquiry_id = newInquiryId();
+  const base: InquiryBase = {
+    id: inquiry_id,
+    institution_id: lender.institution_id,
+    key_id: lender.key_id,
+    at: now,
+    product: request.product,
+    purpose: request.purpose,
+    consent_id: request.consent_id ?? null,
+    log_entry_id: null,
+  };
+  let subject_key: Buffer | null = null;
+  try {
+    await deps.limits.take(lender.institution_id);
+    let consent: ConsentRow | undefined;
+    if (request.consent_id !== undefined) {
+      consent = await findConsent(ctx.db.kysely, request.consent_id);
+      subject_key = consent?.subject_key ?? null;
+      checkConsent(consent, {
+        lender_id: lender.institution_id,
+        purpose: request.purpose,
+        categories: categoriesNeeded(request.product, consent),
+        now,
+      });
+    } else if (ctx.config.regime.consent_required) {
+      throw new ApiError(
+        "CONSENT_REQUIRED",
+        `Regime ${ctx.config.regime.code} requires a consent_id for every query.`,
+      );
+    } else if (!request.subject) {
+      throw new ApiError("SUBJECT_REQUIRED", "Name the subject, or give a consent_id.");
+    } else {
+      subject_key = resolveSubjectKey(ctx.keyring, ctx.config.regime, request.subject, now);
+    }
+    const key = subject_key as Buffer;
+    if (!(await subjectIsKnown(ctx.db, key))) {
+      throw new ApiError("NO_RECORD", "The bureau holds no credit file for this subject.");
+    }
+    return await disclose(ctx, deps, lender, request, consent, key, base, now);
+  } catch (error) {
+    const outcome = error instanceof ApiError ? error.code : "INTERNAL";
+    await recordInquiry(ctx.db.kysely, { ...base, subject_key, outcome });
+    throw error;
+  }
+}
+
+async function disclose(
+  ctx: AppContext,
+  deps: QueryDependencies,
+  lender: InstitutionPrincipal,
+  request: QueryRequest,
+  consent: ConsentRow | undefined,
+  subject_key: Buffer,
+  base: InquiryBase,
+  now: Date,
+): Promise<QueryAnswer> {
+  const categories = categoriesNeeded(request.product, consent);
+  const since = monthsEnding(lastCompleteMonth(now), 24)[0] as string;
+  const [file, institutions, identity, inquiries, annotations] = await Promise.all([
+    loadCreditFile(ctx.db, subject_key, since),
+    listInstitutions(ctx.db.kysely),
+    getPersonalData(ctx.db.kysely, ctx.keyring, subject_key),
+    inquiriesAbout(ctx.db.kysely, subject_key, new Date(now.getTime() - 2 * 365.25 * 86_400_000)),
+    deps.annotations ? deps.annotations(subject_key, now) : Promise.resolve(noAnnotations),
+  ]);
+  const byId = new Map(institutions.map((institution) => [institution.id, institution]));
+  const self = byId.get(lender.institution_id);
+  const report =
+    request.product === "score"
+      ? undefined
+      : assembleReport(file, identity, inquiries, annotations, {
+          viewer: {
+            institution_id: lender.institution_id,
+            is_furnisher: self?.roles.includes("furnisher") ?? false,
+          },
+          categories,
+          mask_competing_furnishers: ctx.config.regime.mask_competing_furnishers,
+          institutions: byId,
+          now,
+        });
+  const score =
+    request.product === "report" || !deps.score ? undefined : await deps.score(file, subject_key, now);
+  const furnishers = contributions(file, categories);
+  const list = priceOf(
+    deps.price_book,
+    ctx.config.regime.code,
+    request.product,
+    tierOf(self?.kind ?? "bank"),
+    now,
+  );
+  return ctx.db.transaction(async (tx) => {
+    if (consent?.mode === "one_time" && !(await useOneTimeConsent(tx.kysely, consent.id, now))) {
+      throw new ApiError("CONSENT_USED", "The one-time consent was used by a concurrent query.");
+    }
+    // One subject queried twice by the same lender for the same product on one day is billed once.
+    const [earlier] = await tx.query(
+      `SELECT 1 FROM inquiries WHERE institution_id = $1 AND subject_key = $2 AND product = $3
+         AND outcome = 'answered' AND at >= $4::date AND at < $4::date + 1 LIMIT 1`,
+      [lender.institution_id, subject_key, request.product, now.toISOString().slice(0, 10)],
+    );
+    const price_minor = earlier ? 0n : list.price_minor;
+    const entry_id = await enqueueDisclosure(tx, {
+      at: now,
+      recipient: lender.institution_id,
+      product: request.product,
+      purpose: request.purpose,
+      consent_sha256: consent ? consent.jws_sha256.toString("hex") : no_consent_hash,
+      subject_key,
+      furnishers,
+      price_minor,
+      currency: list.currency,
+    });
+    await recordInquiry(tx.kysely, { ...base, subject_key, outcome: "answered", log_entry_id: entry_id });
+    return {
+      inquiry_id: base.id,
+      product: request.product,
+      ...(report ? { report } : {}),
+      ...(score === undefined ? {} : { score }),
+      disclosure: { entry_id, price_minor: price_minor.toString(), currency: list.currency },
+    };
+  });
+}
+
+/** Furnishers whose records the answer drew on, with how many records each. */
+export function contributions(file: CreditFile, categories: readonly Category[]) {
+  const counts = new Map<string, number>();
+  const add = (id: string) => counts.set(id, (counts.get(id) ?? 0) + 1);
+  const everything = categories.includes("score");
+  if (everything || categories.includes("credit_accounts")) {
+    for (const account of file.accounts) add(account.furnisher_id);
+    for (const statement of file.statements) add(statement.furnisher_id);
+  }
+  if (everything || categories.includes("alternative_data")) {
+    for (const activity of file.activities) add(activity.furnisher_id);
+  }
+  return [...counts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([institution, records]) => ({ institution, records }));
+}
