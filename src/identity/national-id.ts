@@ -102,7 +102,7 @@ export function organisationCodeCheckCharacter(body8: string): string {
   return String(check);
 }
 
-/** The GB 32100 check character for the first 17 characters of a unified social credit code. */
+/** The GB 32100 check character for the first 17 characters (all from the code's alphabet) of a credit code. */
 export function usccCheckCharacter(first17: string): string {
   let sum = 0;
   for (let i = 0; i < 17; i++) {
@@ -124,12 +124,13 @@ function utcDayNumber(now: Date): number {
   return day_number;
 }
 
+const days_in_month = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** Whether year, month and day name a day of the proleptic Gregorian calendar. */
-export function isCalendarDate(year: number, month: number, day: number): boolean {
+function isCalendarDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] as number;
-  return day <= days;
+  return day <= (month === 2 && leap ? 29 : (days_in_month[month - 1] as number));
 }
 
 function validateResidentId(raw: string, now: Date): IdentifierResult {
