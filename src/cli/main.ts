@@ -2,6 +2,7 @@
 
 import { migrate } from "../db/migrate.ts";
 import { describeDemoKeys, isEmptyExchange, loadDemoWorld } from "../demo/demo-world.ts";
+import { logCommand, witnessCommand } from "../disclosure-log/log-cli.ts";
 import { describeError, type Io, parse, printData, processIo, UsageError, withLocal } from "./cli-kit.ts";
 import { institutionCommand, keyCommand } from "./institution-command.ts";
 import { serveCommand } from "./serve-command.ts";
@@ -14,6 +15,8 @@ Commands:
   demo                           load the demo world into an empty exchange
   institution add|list           manage participants
   key create|revoke              manage API keys
+  log checkpoint|key|verify      read and verify the disclosure log with public data only
+  witness --bureau URL …         the regulator's witness: check, cosign and serve checkpoints
 
 Every command takes --help. Data commands take --json. Commands that change the store work on the
 data folder or DATABASE_URL directly, or on a running server with --server URL --key KEY.`;
@@ -24,6 +27,8 @@ const commands: Record<string, Command> = {
   serve: serveCommand,
   institution: institutionCommand,
   key: keyCommand,
+  log: logCommand,
+  witness: witnessCommand,
   migrate: async (argv, io) => {
     const { values } = parse(argv, { json: { type: "boolean" } });
     if (values.help)

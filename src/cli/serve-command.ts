@@ -2,9 +2,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type DemoWorld, describeDemoKeys, isEmptyExchange, loadDemoWorld } from "../demo/demo-world.ts";
+import { logSequencer } from "../disclosure-log/log-sequencer-factory.ts";
+import { recoverInterrupted } from "../furnishing/submissions.ts";
 import { allRoutes } from "../http/routes.ts";
 import { buildServer } from "../http/server.ts";
 import { type Io, openLocal, parse } from "./cli-kit.ts";
+
+/** How often queued disclosures are integrated and a checkpoint signed; well under the one-second promise. */
+const log_interval_ms = 200;
 
 export const serveHelp = `Usage: credence serve [--demo-if-empty]
 
@@ -26,8 +31,14 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     fs.mkdirSync(ctx.config.data_dir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(keysFile, JSON.stringify(world, null, 2), { mode: 0o600 });
   }
+  // In embedded mode this process is the only writer, so a submission left processing died with its process.
+  if (ctx.db.kind === "pglite") await recoverInterrupted(ctx);
   const app = await buildServer(ctx, { logging: true, routes: allRoutes });
   await app.listen({ host: ctx.config.host, port: ctx.config.port });
+  const sequencer = logSequencer(ctx);
+  sequencer.start(log_interval_ms, (error) =>
+    app.log.error({ err: error }, "log sequencer batch failed; retrying"),
+  );
   if (fs.existsSync(keysFile)) {
     io.stdout(describeDemoKeys(JSON.parse(fs.readFileSync(keysFile, "utf8")) as DemoWorld));
   }
@@ -35,6 +46,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     `Credence is listening on http://localhost:${ctx.config.port} (${ctx.db.kind}, regime ${ctx.config.regime.code})`,
   );
   const stop = async () => {
+    await sequencer.stop();
     await app.close();
     await ctx.close();
     process.exit(0);

@@ -57,6 +57,7 @@ function copyStatement(table: string, columns: readonly string[], source: string
   return `COPY ${qualified} (${columns.map(quote).join(", ")}) FROM ${source}`;
 }
 
+/** Wraps a PGlite instance created with the parsers of open-database.ts (int8 as bigint, bytea as Buffer). */
 export async function openPglite(pglite: PGlite): Promise<Database> {
   await pglite.waitReady;
   const kysely = new Kysely({ dialect: new PGliteDialect({ pglite }) });

@@ -45,6 +45,24 @@ export async function enqueueDisclosure(
   disclosure: PendingDisclosure,
 ): Promise<string> {
   const entry_id = `le_${randomBytes(12).toString("hex")}`;
+  const subject_salt = randomBytes(32);
+  // Encoding now, with the sequence still unknown, rejects a malformed disclosure inside the caller's
+  // transaction instead of letting it block the sequencer's queue later.
+  encodeEntry({
+    sequence: 0,
+    time: disclosure.at.toISOString(),
+    recipient: disclosure.recipient,
+    product: disclosure.product,
+    purpose: disclosure.purpose,
+    consent_sha256: disclosure.consent_sha256,
+    subject_commitment: commitSubject(
+      subject_salt.toString("hex"),
+      Buffer.from(disclosure.subject_key).toString("hex"),
+    ),
+    furnishers: disclosure.furnishers,
+    price_minor: disclosure.price_minor,
+    currency: disclosure.currency,
+  });
   await tx.query(
     `INSERT INTO log_queue (entry_id, at, recipient, product, purpose, consent_sha256, subject_key, subject_salt,
        furnishers, price_minor, currency)
@@ -57,7 +75,7 @@ export async function enqueueDisclosure(
       disclosure.purpose,
       disclosure.consent_sha256,
       disclosure.subject_key,
-      randomBytes(32),
+      subject_salt,
       JSON.stringify(disclosure.furnishers),
       disclosure.price_minor.toString(),
       disclosure.currency,
@@ -142,10 +160,13 @@ export class LogSequencer {
     }
   }
 
-  start(interval_ms = 200): void {
+  /** Integrates every `interval_ms`; a failed batch is reported to `on_error` and retried next time. */
+  start(interval_ms = 200, on_error: (error: unknown) => void = () => {}): void {
     const tick = async () => {
       try {
         await this.drain();
+      } catch (error) {
+        on_error(error);
       } finally {
         if (this.#timer !== undefined) this.#timer = setTimeout(tick, interval_ms);
       }

@@ -1,6 +1,7 @@
 // Every domain's routes, in the order they are registered.
 
 import { consentRoutes } from "../consent/consent-routes.ts";
+import { logRoutes } from "../disclosure-log/log-routes.ts";
 import { furnishingRoutes } from "../furnishing/furnishing-routes.ts";
 import { institutionRoutes } from "../institutions/institution-routes.ts";
 import { reportRoutes } from "../reports/report-routes.ts";
@@ -11,4 +12,5 @@ export const allRoutes: readonly RouteModule[] = [
   furnishingRoutes,
   consentRoutes,
   reportRoutes(),
+  logRoutes,
 ];

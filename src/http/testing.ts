@@ -3,6 +3,7 @@ import { ManualClock } from "../config/clock.ts";
 import { loadConfig } from "../config/config.ts";
 import { ephemeralKeyring } from "../config/keyring.ts";
 import type { Backend } from "../db/testing.ts";
+import { logSequencer } from "../disclosure-log/log-sequencer-factory.ts";
 import { createApiKey, createInstitution, type NewInstitution } from "../institutions/institutions.ts";
 import type { App, AppContext } from "./context.ts";
 import { allRoutes } from "./routes.ts";
@@ -15,6 +16,8 @@ export interface TestServer {
   readonly clock: ManualClock;
   /** An API key of the bureau itself (operator). */
   readonly bureau_key: string;
+  /** Integrates every queued disclosure into the log, as the running server does every 200 ms. */
+  drainLog(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,7 @@ export async function startTestServer(
     ctx,
     clock,
     bureau_key: bureau.token,
+    drainLog: () => logSequencer(ctx).drain(),
     close: () => app.close(),
   };
 }
