@@ -151,14 +151,14 @@ export function tierOf(institution_kind: string): PriceTier {
   return institution_kind === "small_lender" ? "small_lender" : "standard";
 }
 
-/** The price in force on `at` for the product and tier: the entry with the latest effective date not after it. */
-export function priceOf(
+/** The entry in force on `at` for the product and tier: the one with the latest effective date not after it. */
+export function findPrice(
   book: readonly PriceEntry[],
   regime: RegimeCode,
   product: BilledProduct,
   tier: PriceTier,
   at: Date,
-): { price_minor: bigint; currency: string } {
+): PriceEntry | undefined {
   const day = at.toISOString().slice(0, 10);
   let best: PriceEntry | undefined;
   for (const entry of book) {
@@ -171,6 +171,21 @@ export function priceOf(
       continue;
     if (!best || entry.effective_from > best.effective_from) best = entry;
   }
-  if (!best) throw new Error(`the price book has no ${regime} price for ${product} (${tier}) on ${day}`);
+  return best;
+}
+
+/** The price in force on `at` for the product and tier: the entry with the latest effective date not after it. */
+export function priceOf(
+  book: readonly PriceEntry[],
+  regime: RegimeCode,
+  product: BilledProduct,
+  tier: PriceTier,
+  at: Date,
+): { price_minor: bigint; currency: string } {
+  const best = findPrice(book, regime, product, tier, at);
+  if (!best) {
+    const day = at.toISOString().slice(0, 10);
+    throw new Error(`the price book has no ${regime} price for ${product} (${tier}) on ${day}`);
+  }
   return { price_minor: best.price_minor, currency: best.currency };
 }

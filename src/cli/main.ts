@@ -1,8 +1,10 @@
 // The `credence` command: one entry point, one subcommand per operator task.
 
+import { billingCommand } from "../billing/cli.ts";
 import { migrate } from "../db/migrate.ts";
 import { describeDemoKeys, isEmptyExchange, loadDemoWorld } from "../demo/demo-world.ts";
 import { logCommand, witnessCommand } from "../disclosure-log/log-cli.ts";
+import { retentionCommand } from "../subject-rights/cli.ts";
 import { describeError, type Io, parse, printData, processIo, UsageError, withLocal } from "./cli-kit.ts";
 import { institutionCommand, keyCommand } from "./institution-command.ts";
 import { serveCommand } from "./serve-command.ts";
@@ -17,6 +19,8 @@ Commands:
   key create|revoke              manage API keys
   log checkpoint|key|verify      read and verify the disclosure log with public data only
   witness --bureau URL …         the regulator's witness: check, cosign and serve checkpoints
+  billing fold|verify|statement  meter the log, check a month against it, print statements
+  retention run [--dry-run]      delete negative information past the regime's retention
 
 Every command takes --help. Data commands take --json. Commands that change the store work on the
 data folder or DATABASE_URL directly, or on a running server with --server URL --key KEY.`;
@@ -29,6 +33,8 @@ const commands: Record<string, Command> = {
   key: keyCommand,
   log: logCommand,
   witness: witnessCommand,
+  billing: billingCommand,
+  retention: retentionCommand,
   migrate: async (argv, io) => {
     const { values } = parse(argv, { json: { type: "boolean" } });
     if (values.help)

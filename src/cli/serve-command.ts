@@ -1,15 +1,20 @@
 // `credence serve`: migrate, load the demo world into an empty exchange if asked, and listen.
 import fs from "node:fs";
 import path from "node:path";
+import { startFolding } from "../billing/metering.ts";
 import { type DemoWorld, describeDemoKeys, isEmptyExchange, loadDemoWorld } from "../demo/demo-world.ts";
 import { logSequencer } from "../disclosure-log/log-sequencer-factory.ts";
 import { recoverInterrupted } from "../furnishing/submissions.ts";
 import { allRoutes } from "../http/routes.ts";
 import { buildServer } from "../http/server.ts";
+import { RetentionSchedule } from "../subject-rights/index.ts";
 import { type Io, openLocal, parse } from "./cli-kit.ts";
 
 /** How often queued disclosures are integrated and a checkpoint signed; well under the one-second promise. */
 const log_interval_ms = 200;
+
+/** How often the ledger catches up with the log. */
+const fold_interval_ms = 1_000;
 
 export const serveHelp = `Usage: credence serve [--demo-if-empty]
 
@@ -39,6 +44,11 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   sequencer.start(log_interval_ms, (error) =>
     app.log.error({ err: error }, "log sequencer batch failed; retrying"),
   );
+  const retention = new RetentionSchedule(ctx);
+  retention.start((error) => app.log.error({ err: error }, "retention run failed; retried next hour"));
+  const folding = startFolding(ctx.db, ctx.clock, fold_interval_ms, (error) =>
+    app.log.error({ err: error }, "billing fold failed; retrying"),
+  );
   if (fs.existsSync(keysFile)) {
     io.stdout(describeDemoKeys(JSON.parse(fs.readFileSync(keysFile, "utf8")) as DemoWorld));
   }
@@ -46,6 +56,8 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     `Credence is listening on http://localhost:${ctx.config.port} (${ctx.db.kind}, regime ${ctx.config.regime.code})`,
   );
   const stop = async () => {
+    await retention.stop();
+    await folding.stop();
     await sequencer.stop();
     await app.close();
     await ctx.close();

@@ -27,6 +27,8 @@ export interface Config {
   /** Default per-lender query rate (token bucket, per second) and daily quota. */
   readonly query_rate_per_s: number;
   readonly query_daily_quota: number;
+  /** People the demo world generates when it is loaded (0 loads the institutions only). */
+  readonly demo_people: number;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +79,7 @@ const fields = {
     .optional(),
   CREDENCE_QUERY_RATE_PER_S: positiveInt(1_000_000).default(200),
   CREDENCE_QUERY_DAILY_QUOTA: positiveInt(1_000_000_000).default(1_000_000),
+  CREDENCE_DEMO_PEOPLE: z.coerce.number().int().min(0).max(100_000_000).default(10_000),
   NATS_URL: z
     .string()
     .regex(/^(nats|tls):\/\//, "must start with nats:// or tls://")
@@ -115,5 +118,6 @@ export function loadConfig(
     nats_url: v.NATS_URL,
     query_rate_per_s: v.CREDENCE_QUERY_RATE_PER_S,
     query_daily_quota: v.CREDENCE_QUERY_DAILY_QUOTA,
+    demo_people: v.CREDENCE_DEMO_PEOPLE,
   };
 }

@@ -101,10 +101,13 @@ export async function openPglite(pglite: PGlite): Promise<Database> {
   };
 }
 
-/** A Kysely pool that always hands out one already-checked-out client, so Kysely joins its transaction. */
+/**
+ * A Kysely pool that always hands out one already-checked-out client, so Kysely joins its transaction.
+ * The client is wrapped, not copied: pg keeps per-query state on the client object itself.
+ */
 function singleClientPool(client: PoolClient) {
   return {
-    connect: async () => Object.assign(Object.create(client) as PoolClient, { release: () => {} }),
+    connect: async () => ({ query: client.query.bind(client), release: () => {} }) as unknown as PoolClient,
     end: async () => {},
     options: {},
   };

@@ -2,6 +2,7 @@
 import type { AppContext } from "../http/context.ts";
 import { createApiKey, createInstitution, listInstitutions } from "../institutions/institutions.ts";
 import { demoInstitutions } from "./demo-institutions.ts";
+import { loadPopulation } from "./population.ts";
 
 export interface DemoKey {
   readonly institution_id: string;
@@ -12,13 +13,23 @@ export interface DemoKey {
 
 export interface DemoWorld {
   readonly keys: DemoKey[];
+  /** Submissions of the synthetic population, one per furnisher. */
+  readonly submissions?: {
+    furnisher_id: string;
+    status: string;
+    lines_accepted: number;
+    lines_rejected: number;
+  }[];
 }
 
 export async function isEmptyExchange(ctx: AppContext): Promise<boolean> {
   return (await listInstitutions(ctx.db.kysely)).length === 0;
 }
 
-export async function loadDemoWorld(ctx: AppContext): Promise<DemoWorld> {
+/** The seed of the demo population; fixed so every fresh clone shows the same world. */
+export const demo_seed = 1;
+
+export async function loadDemoWorld(ctx: AppContext, people = ctx.config.demo_people): Promise<DemoWorld> {
   const keys: DemoKey[] = [];
   for (const institution of demoInstitutions) {
     await createInstitution(ctx.db.kysely, institution, ctx.clock);

@@ -1,16 +1,20 @@
 // Every domain's routes, in the order they are registered.
 
+import { billingRoutes } from "../billing/billing-routes.ts";
 import { consentRoutes } from "../consent/consent-routes.ts";
 import { logRoutes } from "../disclosure-log/log-routes.ts";
 import { furnishingRoutes } from "../furnishing/furnishing-routes.ts";
 import { institutionRoutes } from "../institutions/institution-routes.ts";
 import { reportRoutes } from "../reports/report-routes.ts";
+import { reportAnnotations, subjectRightsRoutes } from "../subject-rights/index.ts";
 import type { RouteModule } from "./context.ts";
 
 export const allRoutes: readonly RouteModule[] = [
   institutionRoutes,
   furnishingRoutes,
   consentRoutes,
-  reportRoutes(),
+  reportRoutes({ annotations: (ctx) => (key, now) => reportAnnotations(ctx.db, key, now) }),
+  subjectRightsRoutes,
   logRoutes,
+  billingRoutes,
 ];

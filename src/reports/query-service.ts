@@ -1,6 +1,6 @@
 // A lender's query from consent check to answer: every query is recorded, answered ones are disclosed
 // in the log and priced in the same transaction, and only what the consent covers is assembled.
-import { type PriceEntry, priceOf, tierOf } from "../billing/price-book.ts";
+import { priceFor } from "../billing/price-store.ts";
 import type { Category, ConsentRow, Purpose } from "../consent/consents.ts";
 import { checkConsent, findConsent, useOneTimeConsent } from "../consent/consents.ts";
 import { enqueueDisclosure } from "../disclosure-log/log-store.ts";
@@ -46,7 +46,6 @@ export type AnnotationProvider = (subject_key: Buffer, now: Date) => Promise<Rep
 
 export interface QueryDependencies {
   readonly limits: QueryLimits;
-  readonly price_book: readonly PriceEntry[];
   readonly score?: ScoreProvider | undefined;
   readonly annotations?: AnnotationProvider | undefined;
 }
@@ -163,22 +162,23 @@ async function disclose(
   const score =
     request.product === "report" || !deps.score ? undefined : await deps.score(file, subject_key, now);
   const furnishers = contributions(file, categories);
-  const list = priceOf(
-    deps.price_book,
-    ctx.config.regime.code,
-    request.product,
-    tierOf(self?.kind ?? "bank"),
-    now,
-  );
+  const list = await priceFor(ctx.db, ctx.config.regime.code, lender.institution_id, request.product, now);
   return ctx.db.transaction(async (tx) => {
     if (consent?.mode === "one_time" && !(await useOneTimeConsent(tx.kysely, consent.id, now))) {
       throw new ApiError("CONSENT_USED", "The one-time consent was used by a concurrent query.");
     }
     // One subject queried twice by the same lender for the same product on one day is billed once.
+    const day_start = new Date(`${now.toISOString().slice(0, 10)}T00:00:00Z`);
     const [earlier] = await tx.query(
       `SELECT 1 FROM inquiries WHERE institution_id = $1 AND subject_key = $2 AND product = $3
-         AND outcome = 'answered' AND at >= $4::date AND at < $4::date + 1 LIMIT 1`,
-      [lender.institution_id, subject_key, request.product, now.toISOString().slice(0, 10)],
+         AND outcome = 'answered' AND at >= $4 AND at < $5 LIMIT 1`,
+      [
+        lender.institution_id,
+        subject_key,
+        request.product,
+        day_start,
+        new Date(day_start.getTime() + 86_400_000),
+      ],
     );
     const price_minor = earlier ? 0n : list.price_minor;
     const entry_id = await enqueueDisclosure(tx, {

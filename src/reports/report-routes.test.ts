@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
-import { uniqueResidentId } from "../demo/synthetic-ids.ts";
 import { describeEachBackend } from "../db/testing.ts";
+import { uniqueResidentId } from "../demo/synthetic-ids.ts";
 import { call, ensureInstitution, startTestServer, type TestServer } from "../http/testing.ts";
 
 const person = (n: number) => ({ id_type: "cn_resident_id", id_number: uniqueResidentId(n) });
@@ -12,7 +12,15 @@ function loanWithHistory(n: number, ref: string) {
   const months = ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10"];
   return [
     { type: "subject", ...person(n), name: `Synthetic Person ${n}` },
-    { type: "account", account_ref: ref, ...person(n), kind: "micro_loan", opened_on: "2025-03-01", currency: "CNY", principal_minor: 300_000 },
+    {
+      type: "account",
+      account_ref: ref,
+      ...person(n),
+      kind: "micro_loan",
+      opened_on: "2025-03-01",
+      currency: "CNY",
+      principal_minor: 300_000,
+    },
     ...months.map((period, i) => ({
       type: "statement",
       account_ref: ref,
@@ -26,14 +34,25 @@ function loanWithHistory(n: number, ref: string) {
       status: i === 3 ? "late_31_60" : "current",
       ...(i === 3 ? { notified_on: "2026-09-20" } : {}),
     })),
-    { type: "activity", ...person(n), category: "food_delivery", period: "2026-10", event_count: 14, amount_minor: 62_000, currency: "CNY" },
+    {
+      type: "activity",
+      ...person(n),
+      category: "food_delivery",
+      period: "2026-10",
+      event_count: 14,
+      amount_minor: 62_000,
+      currency: "CNY",
+    },
   ];
 }
 
 type Answer = {
   inquiry_id: string;
   report?: {
-    accounts?: { furnisher: { id?: string; name?: string; masked?: boolean; kind?: string }; payment_grid: { code: string }[] }[];
+    accounts?: {
+      furnisher: { id?: string; name?: string; masked?: boolean; kind?: string };
+      payment_grid: { code: string }[];
+    }[];
     alternative_data?: unknown[];
     inquiries: unknown[];
     subject: { name: string; id_number: string } | null;
@@ -46,9 +65,26 @@ describeEachBackend("lender queries over HTTP", (backend) => {
   let server: TestServer;
   const keys: Record<string, string> = {};
   before(async () => {
-    server = await startTestServer(backend(), { CREDENCE_QUERY_RATE_PER_S: "1000", CREDENCE_QUERY_DAILY_QUOTA: "1000" });
-    const make = async (id: string, roles: ("furnisher" | "lender")[], kind: "platform" | "bank" | "small_lender", stake_bp?: number) => {
-      keys[id] = (await ensureInstitution(server.ctx, { id, name: `${id} name`, legal_id: `L-${id}`, roles, kind, stake_bp })).token;
+    server = await startTestServer(backend(), {
+      CREDENCE_QUERY_RATE_PER_S: "1000",
+      CREDENCE_QUERY_DAILY_QUOTA: "1000",
+    });
+    const make = async (
+      id: string,
+      roles: ("furnisher" | "lender")[],
+      kind: "platform" | "bank" | "small_lender",
+      stake_bp?: number,
+    ) => {
+      keys[id] = (
+        await ensureInstitution(server.ctx, {
+          id,
+          name: `${id} name`,
+          legal_id: `L-${id}`,
+          roles,
+          kind,
+          stake_bp,
+        })
+      ).token;
     };
     await make("pay-app", ["furnisher", "lender"], "platform");
     await make("shop-app", ["furnisher", "lender"], "platform", 2500);
@@ -56,7 +92,20 @@ describeEachBackend("lender queries over HTTP", (backend) => {
     await make("small-bank", ["lender"], "small_lender");
     for (const [furnisher, records] of [
       ["pay-app", loanWithHistory(1, "PAY-1")],
-      ["shop-app", [{ type: "account", account_ref: "SHOP-1", ...person(1), kind: "bnpl", opened_on: "2026-01-10", currency: "CNY", credit_limit_minor: 500_000 }]],
+      [
+        "shop-app",
+        [
+          {
+            type: "account",
+            account_ref: "SHOP-1",
+            ...person(1),
+            kind: "bnpl",
+            opened_on: "2026-01-10",
+            currency: "CNY",
+            credit_limit_minor: 500_000,
+          },
+        ],
+      ],
     ] as const) {
       const response = await call<{ status: string }>(`${server.url}/v1/submissions?wait=true`, {
         key: keys[furnisher],
@@ -85,7 +134,10 @@ describeEachBackend("lender queries over HTTP", (backend) => {
     return response.body;
   }
   const query = (lender: string, body: Record<string, unknown>) =>
-    call<Answer>(`${server.url}/v1/reports`, { key: keys[lender], body: { product: "report", purpose: "loan_origination", ...body } });
+    call<Answer>(`${server.url}/v1/reports`, {
+      key: keys[lender],
+      body: { product: "report", purpose: "loan_origination", ...body },
+    });
 
   it("returns a consent signed by the bureau, verifiable with its JWKS", async () => {
     const { jwtVerify, compactVerify, createLocalJWKSet } = await import("jose");
@@ -111,7 +163,10 @@ describeEachBackend("lender queries over HTTP", (backend) => {
     assert.match(report.subject?.id_number ?? "", /^\d{3}\*+\d{3}[\dX]$/);
     const grid = report.accounts.find((account) => account.furnisher.id === "pay-app")?.payment_grid ?? [];
     assert.equal(grid.length, 24);
-    assert.deepEqual(grid.slice(-5).map((cell) => cell.code), ["N", "N", "N", "2", "N"]);
+    assert.deepEqual(
+      grid.slice(-5).map((cell) => cell.code),
+      ["N", "N", "N", "2", "N"],
+    );
     assert.match(answer.body.disclosure.entry_id, /^le_/);
     assert.equal(answer.body.disclosure.price_minor, "130");
   });
@@ -122,7 +177,10 @@ describeEachBackend("lender queries over HTTP", (backend) => {
     const again = await query("big-bank", { consent_id: signed.id });
     assert.equal(again.status, 403);
     assert.equal(again.body.code, "CONSENT_USED");
-    const rows = await backend().db.query<{ outcome: string }>("SELECT outcome FROM inquiries WHERE consent_id = $1 ORDER BY at", [signed.id]);
+    const rows = await backend().db.query<{ outcome: string }>(
+      "SELECT outcome FROM inquiries WHERE consent_id = $1 ORDER BY at",
+      [signed.id],
+    );
     assert.deepEqual(rows.map((row) => row.outcome).sort(), ["CONSENT_USED", "answered"]);
   });
 
@@ -153,7 +211,10 @@ describeEachBackend("lender queries over HTTP", (backend) => {
       const other = accounts.find((account) => account.furnisher.masked);
       assert.ok(own, "its own account shows its name");
       assert.deepEqual(other?.furnisher, { masked: true, kind: "platform" });
-      assert.ok(!JSON.stringify(answer.body).includes(`"${rival}"`) || JSON.stringify(answer.body.report?.inquiries).includes(rival));
+      assert.ok(
+        !JSON.stringify(answer.body).includes(`"${rival}"`) ||
+          JSON.stringify(answer.body.report?.inquiries).includes(rival),
+      );
     }
   });
 
@@ -171,18 +232,44 @@ describeEachBackend("lender queries over HTTP", (backend) => {
   for (const [name, prepare, code, status] of [
     ["an unknown consent", async () => ({ consent_id: `cs_${"0".repeat(24)}` }), "CONSENT_UNKNOWN", 404],
     ["a malformed consent id", async () => ({ consent_id: "cs_nothex" }), "VALIDATION_FAILED", 422],
-    ["a revoked consent", async () => {
-      const signed = await consent("big-bank");
-      await call(`${server.url}/v1/consents/${signed.id}/revoke`, { key: keys["big-bank"], method: "POST" });
-      return { consent_id: signed.id };
-    }, "CONSENT_REVOKED", 403],
-    ["an expired consent", async () => {
-      const signed = await consent("big-bank", { expires_at: "2026-11-01T09:00:00Z" });
-      server.clock.advance(2 * 3600_000);
-      return { consent_id: signed.id };
-    }, "CONSENT_EXPIRED", 403],
-    ["a purpose the consent does not cover", async () => ({ consent_id: (await consent("big-bank")).id, purpose: "guarantee_review" }), "CONSENT_PURPOSE_NOT_COVERED", 403],
-    ["a category the consent does not cover", async () => ({ consent_id: (await consent("big-bank", { categories: ["credit_accounts"] })).id, product: "score" }), "CONSENT_CATEGORY_NOT_COVERED", 403],
+    [
+      "a revoked consent",
+      async () => {
+        const signed = await consent("big-bank");
+        await call(`${server.url}/v1/consents/${signed.id}/revoke`, {
+          key: keys["big-bank"],
+          method: "POST",
+        });
+        return { consent_id: signed.id };
+      },
+      "CONSENT_REVOKED",
+      403,
+    ],
+    [
+      "an expired consent",
+      async () => {
+        const signed = await consent("big-bank", { expires_at: "2026-11-01T09:00:00Z" });
+        server.clock.advance(2 * 3600_000);
+        return { consent_id: signed.id };
+      },
+      "CONSENT_EXPIRED",
+      403,
+    ],
+    [
+      "a purpose the consent does not cover",
+      async () => ({ consent_id: (await consent("big-bank")).id, purpose: "guarantee_review" }),
+      "CONSENT_PURPOSE_NOT_COVERED",
+      403,
+    ],
+    [
+      "a category the consent does not cover",
+      async () => ({
+        consent_id: (await consent("big-bank", { categories: ["credit_accounts"] })).id,
+        product: "score",
+      }),
+      "CONSENT_CATEGORY_NOT_COVERED",
+      403,
+    ],
   ] as const) {
     it(`refuses ${name} with ${code}`, async () => {
       const response = await query("big-bank", await prepare());
@@ -194,7 +281,14 @@ describeEachBackend("lender queries over HTTP", (backend) => {
   it("answers a subject without a file with NO_RECORD, not an error", async () => {
     const signed = await call<{ id: string }>(`${server.url}/v1/consents`, {
       key: keys["big-bank"],
-      body: { subject: person(777), purpose: "loan_origination", categories: ["credit_accounts"], mode: "one_time", expires_at: "2027-06-30T00:00:00Z", evidence },
+      body: {
+        subject: person(777),
+        purpose: "loan_origination",
+        categories: ["credit_accounts"],
+        mode: "one_time",
+        expires_at: "2027-06-30T00:00:00Z",
+        evidence,
+      },
     });
     const response = await query("big-bank", { consent_id: signed.body.id });
     assert.equal(response.status, 404);
@@ -205,7 +299,14 @@ describeEachBackend("lender queries over HTTP", (backend) => {
     const bad = `${uniqueResidentId(5).slice(0, 17)}${uniqueResidentId(5).endsWith("0") ? "1" : "0"}`;
     const response = await call(`${server.url}/v1/consents`, {
       key: keys["big-bank"],
-      body: { subject: { id_type: "cn_resident_id", id_number: bad }, purpose: "loan_origination", categories: ["credit_accounts"], mode: "one_time", expires_at: "2027-06-30T00:00:00Z", evidence },
+      body: {
+        subject: { id_type: "cn_resident_id", id_number: bad },
+        purpose: "loan_origination",
+        categories: ["credit_accounts"],
+        mode: "one_time",
+        expires_at: "2027-06-30T00:00:00Z",
+        evidence,
+      },
     });
     assert.equal(response.status, 422);
     assert.equal(response.body.code, "IDENTIFIER_INVALID");
@@ -213,7 +314,11 @@ describeEachBackend("lender queries over HTTP", (backend) => {
   });
 
   it("keeps lender keys off furnisher routes and furnisher-only keys off queries", async () => {
-    const lenderUpload = await call(`${server.url}/v1/submissions`, { key: keys["big-bank"], raw: "{}\n", headers: { "content-type": "application/x-ndjson" } });
+    const lenderUpload = await call(`${server.url}/v1/submissions`, {
+      key: keys["big-bank"],
+      raw: "{}\n",
+      headers: { "content-type": "application/x-ndjson" },
+    });
     assert.equal(lenderUpload.body.code, "ROLE_FORBIDDEN");
   });
 
@@ -221,7 +326,11 @@ describeEachBackend("lender queries over HTTP", (backend) => {
     const response = await fetch(`${server.url}/v1/reports?format=html`, {
       method: "POST",
       headers: { authorization: `Bearer ${keys["big-bank"]}`, "content-type": "application/json" },
-      body: JSON.stringify({ product: "report", purpose: "loan_origination", consent_id: (await consent("big-bank")).id }),
+      body: JSON.stringify({
+        product: "report",
+        purpose: "loan_origination",
+        consent_id: (await consent("big-bank")).id,
+      }),
     });
     assert.equal(response.headers.get("content-type"), "text/html; charset=utf-8");
     const html = await response.text();
@@ -234,13 +343,28 @@ describeEachBackend("query limits", (backend) => {
   let server: TestServer;
   let key = "";
   before(async () => {
-    server = await startTestServer(backend(), { CREDENCE_QUERY_RATE_PER_S: "2", CREDENCE_QUERY_DAILY_QUOTA: "3" });
-    key = (await ensureInstitution(server.ctx, { id: "busy-bank", name: "Busy", legal_id: "L-BUSY", roles: ["lender"], kind: "bank" })).token;
+    server = await startTestServer(backend(), {
+      CREDENCE_QUERY_RATE_PER_S: "2",
+      CREDENCE_QUERY_DAILY_QUOTA: "3",
+    });
+    key = (
+      await ensureInstitution(server.ctx, {
+        id: "busy-bank",
+        name: "Busy",
+        legal_id: "L-BUSY",
+        roles: ["lender"],
+        kind: "bank",
+      })
+    ).token;
   });
   after(() => server.close());
 
   it("answers 429 with Retry-After past the rate and past the daily quota", async () => {
-    const ask = () => call(`${server.url}/v1/reports`, { key, body: { product: "report", purpose: "loan_origination", consent_id: `cs_${"1".repeat(24)}` } });
+    const ask = () =>
+      call(`${server.url}/v1/reports`, {
+        key,
+        body: { product: "report", purpose: "loan_origination", consent_id: `cs_${"1".repeat(24)}` },
+      });
     assert.equal((await ask()).body.code, "CONSENT_UNKNOWN");
     assert.equal((await ask()).body.code, "CONSENT_UNKNOWN");
     const limited = await ask();

@@ -1,6 +1,5 @@
 // HTTP routes for lenders' queries: POST /v1/reports answers with a report, a score or both.
 import { z } from "zod";
-import { defaultPriceBook } from "../billing/price-book.ts";
 import { subjectIdentifierSchema } from "../consent/consent-routes.ts";
 import { purposes } from "../consent/consents.ts";
 import { institutionOf, requireRoles } from "../http/auth.ts";
@@ -21,7 +20,6 @@ export function reportRoutes(options: ReportRouteOptions = {}): RouteModule {
         rate_per_s: ctx.config.query_rate_per_s,
         daily_quota: ctx.config.query_daily_quota,
       }),
-      price_book: defaultPriceBook,
       score: options.score?.(ctx),
       annotations: options.annotations?.(ctx),
     };
