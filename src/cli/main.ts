@@ -4,6 +4,7 @@ import { billingCommand } from "../billing/cli.ts";
 import { migrate } from "../db/migrate.ts";
 import { describeDemoKeys, isEmptyExchange, loadDemoWorld } from "../demo/demo-world.ts";
 import { logCommand, witnessCommand } from "../disclosure-log/log-cli.ts";
+import { modelCommand } from "../scoring/cli.ts";
 import { retentionCommand } from "../subject-rights/cli.ts";
 import { describeError, type Io, parse, printData, processIo, UsageError, withLocal } from "./cli-kit.ts";
 import { institutionCommand, keyCommand } from "./institution-command.ts";
@@ -21,6 +22,7 @@ Commands:
   witness --bureau URL …         the regulator's witness: check, cosign and serve checkpoints
   billing fold|verify|statement  meter the log, check a month against it, print statements
   retention run [--dry-run]      delete negative information past the regime's retention
+  model train|evaluate|score     build and check explainable scorecards on any CSV or the German data
 
 Every command takes --help. Data commands take --json. Commands that change the store work on the
 data folder or DATABASE_URL directly, or on a running server with --server URL --key KEY.`;
@@ -35,6 +37,7 @@ const commands: Record<string, Command> = {
   witness: witnessCommand,
   billing: billingCommand,
   retention: retentionCommand,
+  model: modelCommand,
   migrate: async (argv, io) => {
     const { values } = parse(argv, { json: { type: "boolean" } });
     if (values.help)

@@ -7,6 +7,7 @@ import { logSequencer } from "../disclosure-log/log-sequencer-factory.ts";
 import { recoverInterrupted } from "../furnishing/submissions.ts";
 import { allRoutes } from "../http/routes.ts";
 import { buildServer } from "../http/server.ts";
+import { scheduleComplianceSnapshots } from "../oversight/index.ts";
 import { RetentionSchedule } from "../subject-rights/index.ts";
 import { type Io, openLocal, parse } from "./cli-kit.ts";
 
@@ -44,6 +45,9 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   sequencer.start(log_interval_ms, (error) =>
     app.log.error({ err: error }, "log sequencer batch failed; retrying"),
   );
+  const snapshots = scheduleComplianceSnapshots(ctx.db, ctx.clock, {
+    onError: (error) => app.log.error({ err: error }, "compliance snapshot failed"),
+  });
   const retention = new RetentionSchedule(ctx);
   retention.start((error) => app.log.error({ err: error }, "retention run failed; retried next hour"));
   const folding = startFolding(ctx.db, ctx.clock, fold_interval_ms, (error) =>
@@ -56,6 +60,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     `Credence is listening on http://localhost:${ctx.config.port} (${ctx.db.kind}, regime ${ctx.config.regime.code})`,
   );
   const stop = async () => {
+    await snapshots.stop();
     await retention.stop();
     await folding.stop();
     await sequencer.stop();

@@ -5,6 +5,7 @@ import { consentRoutes } from "../consent/consent-routes.ts";
 import { logRoutes } from "../disclosure-log/log-routes.ts";
 import { furnishingRoutes } from "../furnishing/furnishing-routes.ts";
 import { institutionRoutes } from "../institutions/institution-routes.ts";
+import { oversightRoutes } from "../oversight/oversight-routes.ts";
 import { reportRoutes } from "../reports/report-routes.ts";
 import { reportAnnotations, subjectRightsRoutes } from "../subject-rights/index.ts";
 import type { RouteModule } from "./context.ts";
@@ -15,6 +16,7 @@ export const allRoutes: readonly RouteModule[] = [
   consentRoutes,
   reportRoutes({ annotations: (ctx) => (key, now) => reportAnnotations(ctx.db, key, now) }),
   subjectRightsRoutes,
+  oversightRoutes,
   logRoutes,
   billingRoutes,
 ];

@@ -1,0 +1,47 @@
+// Alerts that other domains raise about a subject: a new inquiry by another lender, a dispute opened.
+import type { Tx } from "../db/database.ts";
+import { activeSubscriptionSql, insertEvents } from "./event-writer.ts";
+
+/**
+ * Called inside the query's transaction: tells every other lender subscribed to the subject that someone
+ * inquired. The alert carries the kind only, never who inquired or why. Returns the number of events.
+ */
+export async function recordInquiryEvent(
+  tx: Pick<Tx, "query">,
+  args: { subject_key: Buffer; institution_id: string; at: Date },
+): Promise<number> {
+  return insertEvents(
+    tx,
+    `SELECT s.id AS subscription_id, 'inquiry.new' AS type, '{}'::jsonb AS data,
+       NULL::text AS source_furnisher_id, '' AS sort_key
+     FROM feed_subscriptions s JOIN consents c ON c.id = s.consent_id
+     WHERE s.subject_key = $1 AND s.lender_id <> $2 AND ${activeSubscriptionSql("$3::timestamptz")}`,
+    [args.subject_key, args.institution_id, args.at],
+    "$3::timestamptz",
+  );
+}
+
+/** The kind of a disputed item, from its key (`account:…`, `statement:…`); the rest may name a rival. */
+export function disputedItemType(item: string): string {
+  return /^([a-z_]{1,32}):/.exec(item)?.[1] ?? "other";
+}
+
+/**
+ * Called inside the transaction that opens a dispute: tells every lender subscribed to the subject that
+ * part of the file is contested. The alert names the kind of item only, since the item key names the
+ * furnisher and its account. Returns the number of events.
+ */
+export async function recordDisputeEvent(
+  tx: Pick<Tx, "query">,
+  args: { subject_key: Buffer; item: string; at: Date },
+): Promise<number> {
+  return insertEvents(
+    tx,
+    `SELECT s.id AS subscription_id, 'dispute.opened' AS type, jsonb_build_object('item_type', $2::text) AS data,
+       NULL::text AS source_furnisher_id, '' AS sort_key
+     FROM feed_subscriptions s JOIN consents c ON c.id = s.consent_id
+     WHERE s.subject_key = $1 AND ${activeSubscriptionSql("$3::timestamptz")}`,
+    [args.subject_key, disputedItemType(args.item), args.at],
+    "$3::timestamptz",
+  );
+}
