@@ -1,6 +1,8 @@
 // The database handle: Kysely over embedded PGlite (default) or PostgreSQL, with COPY on both.
 import type { PGlite } from "@electric-sql/pglite";
 import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Pool, PoolClient } from "pg";
 
 export type BackendKind = "pglite" | "postgres";
@@ -19,6 +21,8 @@ export interface Tx {
     columns: readonly string[],
     batches: AsyncIterable<readonly CopyRow[]> | Iterable<readonly CopyRow[]>,
   ): Promise<number>;
+  /** Loads text already in COPY text format (whole lines per chunk); returns the bytes sent. */
+  copyInText(table: string, columns: readonly string[], chunks: AsyncIterable<string | Buffer>): Promise<number>;
 }
 
 export interface Database {
@@ -45,6 +49,21 @@ function copyValue(value: CopyRow[number]): string {
 }
 const copyEscapes: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
 
+/** Row batches as COPY text, reporting each batch's row count as it goes. */
+async function* textOf(
+  batches: AsyncIterable<readonly CopyRow[]> | Iterable<readonly CopyRow[]>,
+  count: (rows: number) => void,
+): AsyncGenerator<string> {
+  for await (const batch of batches) {
+    if (batch.length === 0) continue;
+    count(batch.length);
+    yield copyText(batch);
+  }
+}
+
+/** How much COPY text PGlite receives per statement; bounds the memory one blob takes. */
+const pglite_blob_bytes = 8 * 1024 * 1024;
+
 export function copyText(rows: readonly CopyRow[]): string {
   let text = "";
   for (const row of rows) text += `${row.map(copyValue).join("\t")}\n`;
@@ -64,14 +83,30 @@ export async function openPglite(pglite: PGlite): Promise<Database> {
   const parsers = { [int8_oid]: (value: string) => BigInt(value) };
   const query = async <R>(text: string, params: readonly unknown[] = []) =>
     (await pglite.query<R>(text, params as unknown[], { parsers })).rows;
+  const copyInText: Tx["copyInText"] = async (table, columns, chunks) => {
+    // PGlite reads COPY data from one in-memory blob, so the text goes in slices of whole lines.
+    const statement = copyStatement(table, columns, "'/dev/blob'");
+    let pending: (string | Buffer)[] = [];
+    let pending_bytes = 0;
+    let sent = 0;
+    const flush = async () => {
+      if (pending_bytes === 0) return;
+      await pglite.query(statement, [], { blob: new Blob(pending as BlobPart[]) });
+      sent += pending_bytes;
+      pending = [];
+      pending_bytes = 0;
+    };
+    for await (const chunk of chunks) {
+      pending.push(chunk);
+      pending_bytes += chunk.length;
+      if (pending_bytes >= pglite_blob_bytes) await flush();
+    }
+    await flush();
+    return sent;
+  };
   const copyIn: Tx["copyIn"] = async (table, columns, batches) => {
     let rows = 0;
-    const statement = copyStatement(table, columns, "'/dev/blob'");
-    for await (const batch of batches) {
-      if (batch.length === 0) continue;
-      await pglite.query(statement, [], { blob: new Blob([copyText(batch)]) });
-      rows += batch.length;
-    }
+    await copyInText(table, columns, textOf(batches, (n) => (rows += n)));
     return rows;
   };
   return {
@@ -87,7 +122,7 @@ export async function openPglite(pglite: PGlite): Promise<Database> {
       kysely.connection().execute(async (connection) => {
         await pglite.query("BEGIN");
         try {
-          const result = await body({ kysely: connection, query, copyIn });
+          const result = await body({ kysely: connection, query, copyIn, copyInText });
           await pglite.query("COMMIT");
           return result;
         } catch (error) {
@@ -122,33 +157,25 @@ export async function openPostgres(pool: Pool): Promise<Database> {
     (client: Pool | PoolClient) =>
     async <R>(text: string, params: readonly unknown[] = []) =>
       (await client.query(text, params as unknown[])).rows as R[];
+  const copyInTextOn =
+    (client: PoolClient): Tx["copyInText"] =>
+    async (table, columns, chunks) => {
+      const stream = client.query(copyFrom(copyStatement(table, columns, "STDIN")));
+      let sent = 0;
+      async function* counted() {
+        for await (const chunk of chunks) {
+          sent += chunk.length;
+          yield chunk;
+        }
+      }
+      await pipeline(Readable.from(counted(), { objectMode: false }), stream);
+      return sent;
+    };
   const copyInOn =
     (client: PoolClient): Tx["copyIn"] =>
     async (table, columns, batches) => {
-      const stream = client.query(copyFrom(copyStatement(table, columns, "STDIN")));
-      const finished = new Promise<void>((resolve, reject) => {
-        stream.on("finish", resolve);
-        stream.on("error", reject);
-      });
       let rows = 0;
-      try {
-        for await (const batch of batches) {
-          if (batch.length === 0) continue;
-          if (!stream.write(copyText(batch))) {
-            await new Promise<void>((resolve, reject) => {
-              stream.once("drain", resolve);
-              stream.once("error", reject);
-            });
-          }
-          rows += batch.length;
-        }
-      } catch (error) {
-        stream.destroy(error as Error);
-        await finished.catch(() => {});
-        throw error;
-      }
-      stream.end();
-      await finished;
+      await copyInTextOn(client)(table, columns, textOf(batches, (n) => (rows += n)));
       return rows;
     };
   return {
@@ -163,7 +190,7 @@ export async function openPostgres(pool: Pool): Promise<Database> {
       const txKysely = new Kysely({ dialect: new PostgresDialect({ pool: singleClientPool(client) }) });
       try {
         await client.query("BEGIN");
-        const result = await body({ kysely: txKysely, query: queryOn(client), copyIn: copyInOn(client) });
+        const result = await body({ kysely: txKysely, query: queryOn(client), copyIn: copyInOn(client), copyInText: copyInTextOn(client) });
         await client.query("COMMIT");
         return result;
       } catch (error) {

@@ -316,11 +316,19 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
   const accept = (type: string) => {
     accepted_by_type[type] = (accepted_by_type[type] ?? 0) + 1;
   };
+  // A person's lines usually stand together, so the last pseudonym is reused rather than recomputed.
+  let last_id = "";
+  let last_key: Buffer = Buffer.alloc(0);
   const keyOf = (id_type: string, id_number: string) => {
-    const key = subjectKey(pseudonym_key, id_type, id_number);
-    referenced.add(key.toString("latin1"));
-    return key;
+    const id = `${id_type}:${id_number}`;
+    if (id !== last_id) {
+      last_key = subjectKey(pseudonym_key, id_type, id_number);
+      last_id = id;
+      referenced.add(last_key.toString("latin1"));
+    }
+    return last_key;
   };
+
   const resolveStatements = async () => {
     if (unresolved.length === 0) return;
     const refs = [...new Set(unresolved.map((item) => item.ref))];
