@@ -4,6 +4,7 @@ import path from "node:path";
 import { startFolding } from "../billing/metering.ts";
 import { type DemoWorld, describeDemoKeys, isEmptyExchange, loadDemoWorld } from "../demo/demo-world.ts";
 import { logSequencer } from "../disclosure-log/log-sequencer-factory.ts";
+import { createFeedDispatcher } from "../feed/index.ts";
 import { recoverInterrupted } from "../furnishing/submissions.ts";
 import { allRoutes } from "../http/routes.ts";
 import { buildServer } from "../http/server.ts";
@@ -45,6 +46,8 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   sequencer.start(log_interval_ms, (error) =>
     app.log.error({ err: error }, "log sequencer batch failed; retrying"),
   );
+  const dispatcher = createFeedDispatcher(ctx);
+  dispatcher.start();
   const snapshots = scheduleComplianceSnapshots(ctx.db, ctx.clock, {
     onError: (error) => app.log.error({ err: error }, "compliance snapshot failed"),
   });
@@ -60,6 +63,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     `Credence is listening on http://localhost:${ctx.config.port} (${ctx.db.kind}, regime ${ctx.config.regime.code})`,
   );
   const stop = async () => {
+    await dispatcher.stop();
     await snapshots.stop();
     await retention.stop();
     await folding.stop();

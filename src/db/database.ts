@@ -1,8 +1,9 @@
 // The database handle: Kysely over embedded PGlite (default) or PostgreSQL, with COPY on both.
-import type { PGlite } from "@electric-sql/pglite";
-import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
+
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { PGlite } from "@electric-sql/pglite";
+import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
 import type { Pool, PoolClient } from "pg";
 
 export type BackendKind = "pglite" | "postgres";
@@ -22,7 +23,11 @@ export interface Tx {
     batches: AsyncIterable<readonly CopyRow[]> | Iterable<readonly CopyRow[]>,
   ): Promise<number>;
   /** Loads text already in COPY text format (whole lines per chunk); returns the bytes sent. */
-  copyInText(table: string, columns: readonly string[], chunks: AsyncIterable<string | Buffer>): Promise<number>;
+  copyInText(
+    table: string,
+    columns: readonly string[],
+    chunks: AsyncIterable<string | Buffer>,
+  ): Promise<number>;
 }
 
 export interface Database {
@@ -106,7 +111,11 @@ export async function openPglite(pglite: PGlite): Promise<Database> {
   };
   const copyIn: Tx["copyIn"] = async (table, columns, batches) => {
     let rows = 0;
-    await copyInText(table, columns, textOf(batches, (n) => (rows += n)));
+    await copyInText(
+      table,
+      columns,
+      textOf(batches, (n) => (rows += n)),
+    );
     return rows;
   };
   return {
@@ -175,7 +184,11 @@ export async function openPostgres(pool: Pool): Promise<Database> {
     (client: PoolClient): Tx["copyIn"] =>
     async (table, columns, batches) => {
       let rows = 0;
-      await copyInTextOn(client)(table, columns, textOf(batches, (n) => (rows += n)));
+      await copyInTextOn(client)(
+        table,
+        columns,
+        textOf(batches, (n) => (rows += n)),
+      );
       return rows;
     };
   return {
@@ -190,7 +203,12 @@ export async function openPostgres(pool: Pool): Promise<Database> {
       const txKysely = new Kysely({ dialect: new PostgresDialect({ pool: singleClientPool(client) }) });
       try {
         await client.query("BEGIN");
-        const result = await body({ kysely: txKysely, query: queryOn(client), copyIn: copyInOn(client), copyInText: copyInTextOn(client) });
+        const result = await body({
+          kysely: txKysely,
+          query: queryOn(client),
+          copyIn: copyInOn(client),
+          copyInText: copyInTextOn(client),
+        });
         await client.query("COMMIT");
         return result;
       } catch (error) {

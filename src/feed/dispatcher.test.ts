@@ -328,6 +328,36 @@ describeEachBackend("feed dispatcher delivering to a real receiver", (backend) =
     assert.equal(scheduler.waiting, 0, "stopping ended every wait");
   });
 
+  it("reports a failed batch and tries again after a pause", async () => {
+    const { db } = backend();
+    const errors: string[] = [];
+    let failures = 1;
+    const flaky: typeof db = {
+      ...db,
+      transaction: (body) =>
+        failures-- > 0 ? Promise.reject(new Error("connection lost")) : db.transaction(body),
+    };
+    const running = new FeedDispatcher({
+      db: flaky,
+      keyring,
+      clock,
+      regime: regimes.cn,
+      scheduler,
+      limits: { workers: 1 },
+      on_error: (error) => errors.push((error as Error).message),
+    });
+    const { events } = await alertsWaiting();
+    const seen = receiver.received.length;
+    running.start();
+    await scheduler.sleeping();
+    assert.deepEqual(errors, ["connection lost"]);
+    assert.equal(receiver.received.length, seen);
+    scheduler.fireAll();
+    await receiver.waitFor(seen + 1);
+    await running.stop();
+    assert.equal((await stateOf(events[0]?.id as string)).state, "delivered");
+  });
+
   it("deletes finished alerts once they are older than the retention", async () => {
     const { events } = await alertsWaiting();
     const id = events[0]?.id as string;

@@ -15,7 +15,7 @@ import { alertPayload } from "./event-types.ts";
 import { type Scheduler, systemScheduler } from "./scheduler.ts";
 import type { EndReason } from "./subscriptions.ts";
 import { postWebhook, type SendResult } from "./webhook-sender.ts";
-import { signWebhook } from "./webhook-signature.ts";
+import { signature_header, signWebhook } from "./webhook-signature.ts";
 import { openWebhookSecret } from "./webhooks.ts";
 
 export interface DispatchLimits {
@@ -57,6 +57,8 @@ export const default_dispatch_limits: DispatchLimits = {
 /** Finished events deleted per pruning statement, so pruning never holds a long transaction. */
 export const prune_rows_max = 10_000;
 const prune_interval_ms = 60 * 60 * 1000;
+/** How long a claim loop pauses after a failed batch (the database is unreachable, say) before trying again. */
+const error_pause_ms = 5_000;
 const error_length_max = 200;
 
 export interface FeedDispatcherOptions {
@@ -212,13 +214,14 @@ export class FeedDispatcher {
 
   async #loop(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      let claimed = 0;
+      let pause_ms = 0;
       try {
-        claimed = (await this.runOnce()).claimed;
+        if ((await this.runOnce()).claimed === 0) pause_ms = this.#limits.idle_ms;
       } catch (error) {
         this.#on_error(error);
+        pause_ms = error_pause_ms;
       }
-      if (claimed === 0) await this.#scheduler.sleep(this.#limits.idle_ms, signal);
+      if (pause_ms > 0) await this.#scheduler.sleep(pause_ms, signal);
     }
   }
 
@@ -321,7 +324,7 @@ export class FeedDispatcher {
         headers: {
           "content-type": "application/json",
           "user-agent": "credence-feed/1",
-          "credence-signature": signWebhook(secret, body, this.#clock.now()),
+          [signature_header]: signWebhook(secret, body, this.#clock.now()),
           "credence-event-id": event.id,
           "credence-event-type": event.type,
           "credence-delivery-attempt": String(event.attempts),

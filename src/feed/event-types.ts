@@ -1,7 +1,7 @@
-// The alert catalogue: stable event types, the consent category each derives from, and the wire payload.
+// The alert catalogue: stable event types, the consent category alerts derive from, and the wire payload.
 import assert from "node:assert/strict";
-import type { Category } from "../consent/consents.ts";
-import type { StatementStatus } from "../furnishing/record-schema.ts";
+import type { Category } from "../consent/index.ts";
+import type { StatementStatus } from "../furnishing/index.ts";
 
 export const eventTypes = [
   "delinquency.new",

@@ -32,6 +32,8 @@ describeEachBackend("feed over HTTP", (backend) => {
   let url: string;
   let bank: string;
   let rival: string;
+  /** A lender without a webhook, whose alerts no dispatcher in this suite picks up. */
+  let quiet: string;
   let platform: string;
   let people = 0;
 
@@ -75,6 +77,7 @@ describeEachBackend("feed over HTTP", (backend) => {
       });
     bank = (await lender("bank-a")).token;
     rival = (await lender("bank-b")).token;
+    quiet = (await lender("bank-c")).token;
     platform = (
       await ensureInstitution(ctx, {
         id: "pay-app",
@@ -124,29 +127,43 @@ describeEachBackend("feed over HTTP", (backend) => {
   });
 
   it("cancels a subscription, and subscribing again resumes it with its sequence", async () => {
-    const consent_id = await consent(bank);
-    const { id } = (await subscribe(bank, consent_id)).body;
+    const consent_id = await consent(quiet);
+    const { id } = (await subscribe(quiet, consent_id)).body;
+    const [row] = await ctx.db.query<{ subject_key: Buffer }>(
+      "SELECT subject_key FROM feed_subscriptions WHERE id = $1",
+      [id],
+    );
+    await ctx.db.transaction((tx) =>
+      recordInquiryEvent(tx, {
+        subject_key: row?.subject_key as Buffer,
+        institution_id: "bank-b",
+        at: clock.now(),
+      }),
+    );
     const cancelled = await call<Subscription>(`${url}/v1/subscriptions/${id}`, {
-      key: bank,
+      key: quiet,
       method: "DELETE",
     });
     assert.deepEqual(
       [cancelled.status, cancelled.body.status, cancelled.body.end_reason],
       [200, "ended", "cancelled"],
     );
-    const resumed = await subscribe(bank, consent_id);
-    assert.deepEqual([resumed.status, resumed.body.id, resumed.body.status], [201, id, "active"]);
+    const resumed = await subscribe(quiet, consent_id);
+    assert.deepEqual(
+      [resumed.status, resumed.body.id, resumed.body.status, resumed.body.last_sequence],
+      [201, id, "active", 1],
+    );
     for (const [key, target] of [
-      [rival, id],
-      [bank, "fs_000000000000000000000000"],
-      [bank, "nonsense"],
+      [bank, id],
+      [quiet, "fs_000000000000000000000000"],
+      [quiet, "nonsense"],
     ] as const) {
       const response = await call<Problem>(`${url}/v1/subscriptions/${target}`, { key, method: "DELETE" });
       assert.deepEqual([response.status, response.body.code], [404, "SUBSCRIPTION_UNKNOWN"]);
     }
   });
 
-  it("shows a subscription as ended once the subject revokes the consent", async () => {
+  it("shows a subscription as ended once its consent is revoked", async () => {
     const consent_id = await consent(bank);
     const { id } = (await subscribe(bank, consent_id)).body;
     await call(`${url}/v1/consents/${consent_id}/revoke`, { key: bank, method: "POST" });

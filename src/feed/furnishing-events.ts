@@ -4,9 +4,9 @@ import { balance_increase_minor_min, balance_increase_ratio_min, statusSeverity 
 import { activeSubscriptionSql, insertEvents } from "./event-writer.ts";
 
 /**
- * Reads this submission's versions (furnishing's public record tables, read only). A lender never hears
- * of its own accounts, which it knows already, and an alert never names the furnisher or the account.
- * A statement's baseline is the previous version of the same period when the submission corrects one,
+ * Reads this submission's versions in furnishing's record tables and the subscribers' consents, read
+ * only; both are those domains' public data. A lender never hears of its own accounts, which it knows
+ * already, and an alert never names the furnisher or the account. A statement's baseline is the previous version of the same period when the submission corrects one,
  * else the account's previous period; a backfill of many periods yields at most one alert of each type
  * per account, for the latest period.
  */

@@ -1,7 +1,7 @@
 // Alert subscriptions: a lender subscribes a subject through its continuous post-loan consent, until the
 // lender cancels or the consent is revoked or expires.
 import { randomBytes } from "node:crypto";
-import { type ConsentRow, checkConsent, findConsent } from "../consent/consents.ts";
+import { type ConsentRow, checkConsent, findConsent } from "../consent/index.ts";
 import type { Database } from "../db/database.ts";
 import { ApiError, registerErrorCodes } from "../http/errors.ts";
 import { alert_category } from "./event-types.ts";

@@ -33,7 +33,7 @@ function aad(lender_id: string): Buffer {
   return Buffer.from(`feed-webhook:${lender_id}`);
 }
 
-export function checkWebhookUrl(url: string): URL {
+function checkWebhookUrl(url: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -8,6 +8,7 @@ import { createInterface } from "node:readline";
 import type { Keyring } from "../config/keyring.ts";
 import type { RegimeProfile } from "../config/regimes.ts";
 import type { CopyRow, Database, Tx } from "../db/database.ts";
+import { recordFurnishingEvents } from "../feed/index.ts";
 import type { IdentifierType } from "../identity/national-id.ts";
 import { subjectKey } from "../identity/pseudonym.ts";
 import { encryptPersonalData } from "../identity/vault.ts";
@@ -490,6 +491,8 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
   }
   await resolveStatements();
   for (const buffer of [accounts, statements, activities, vault]) await buffer.flush();
+  // Alerts for subscribed lenders are written in this transaction, so they exist exactly when the change does.
+  await recordFurnishingEvents(tx, { furnisher_id: furnisher, seq, now: options.received_at });
 
   await tx.query(
     `INSERT INTO subjects (subject_key, id_type)

@@ -3,6 +3,7 @@
 import { billingRoutes } from "../billing/billing-routes.ts";
 import { consentRoutes } from "../consent/consent-routes.ts";
 import { logRoutes } from "../disclosure-log/log-routes.ts";
+import { feedRoutes } from "../feed/index.ts";
 import { furnishingRoutes } from "../furnishing/furnishing-routes.ts";
 import { institutionRoutes } from "../institutions/institution-routes.ts";
 import { oversightRoutes } from "../oversight/oversight-routes.ts";
@@ -17,6 +18,7 @@ export const allRoutes: readonly RouteModule[] = [
   reportRoutes({ annotations: (ctx) => (key, now) => reportAnnotations(ctx.db, key, now) }),
   subjectRightsRoutes,
   oversightRoutes,
+  feedRoutes,
   logRoutes,
   billingRoutes,
 ];

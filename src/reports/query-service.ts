@@ -4,6 +4,7 @@ import { priceFor } from "../billing/price-store.ts";
 import type { Category, ConsentRow, Purpose } from "../consent/consents.ts";
 import { checkConsent, findConsent, useOneTimeConsent } from "../consent/consents.ts";
 import { enqueueDisclosure } from "../disclosure-log/log-store.ts";
+import { recordInquiryEvent } from "../feed/index.ts";
 import { type CreditFile, loadCreditFile, subjectIsKnown } from "../furnishing/credit-file.ts";
 import type { InstitutionPrincipal } from "../http/auth.ts";
 import type { AppContext } from "../http/context.ts";
@@ -193,6 +194,7 @@ async function disclose(
       currency: list.currency,
     });
     await recordInquiry(tx.kysely, { ...base, subject_key, outcome: "answered", log_entry_id: entry_id });
+    await recordInquiryEvent(tx, { subject_key, institution_id: lender.institution_id, at: now });
     return {
       inquiry_id: base.id,
       product: request.product,

@@ -1,4 +1,7 @@
 // The features the bureau computes per subject at an observation date, as data: definitions and reason sentences.
+import { accountKinds, type activityCategories } from "../furnishing/index.ts";
+
+type ActivityCategory = (typeof activityCategories)[number];
 
 export interface Sentence {
   readonly en: string;
@@ -20,31 +23,39 @@ export interface BureauFeatureDefinition {
   readonly reasons: { readonly higher: Sentence; readonly lower: Sentence; readonly missing: Sentence };
 }
 
-// Every feature is computed from events dated on or before the observation date only; a feature
-// that looked past it would leak the outcome into training.
+// Every feature is computed from events dated before the observation date only; a feature that looked
+// past it would leak the outcome into training.
 export const point_in_time_rule: Sentence = {
-  en: "Every feature uses only records dated on or before the observation date.",
-  zh: "所有特征仅使用观察日及之前的记录。",
+  en: "Every feature uses only statements and activity of months before the observation month, accounts opened and inquiries made before the observation date.",
+  zh: "所有特征仅使用观察月之前各月的账单和活动记录，以及观察日之前开立的账户和发生的查询。",
 };
 
-// Kinds of credit account counted separately.
-export const account_kinds = [
-  "credit_card",
-  "consumer_loan",
-  "mortgage",
-  "auto_loan",
-  "bnpl",
-  "microloan",
-] as const;
+// Months of statements and activity a feature may see: a report loads 24 months, so a score served
+// with a report sees the same window as the training rows did.
+export const feature_window_months = 24;
+
+// Platform spending that recurs month to month; travel is excluded because trips are rare and lumpy,
+// and bills have their own feature.
+export const everyday_spending_categories: readonly ActivityCategory[] = [
+  "payments",
+  "ecommerce",
+  "food_delivery",
+  "ride_hailing",
+];
+
+// Kinds of credit account counted separately: every kind the furnishing format knows, so that a kind
+// added there needs a name here before it compiles.
+export const account_kinds = accountKinds;
 export type AccountKind = (typeof account_kinds)[number];
 
 const account_kind_names: Record<AccountKind, Sentence> = {
-  credit_card: { en: "credit card", zh: "信用卡" },
   consumer_loan: { en: "consumer loan", zh: "消费贷款" },
-  mortgage: { en: "mortgage", zh: "住房贷款" },
-  auto_loan: { en: "car loan", zh: "汽车贷款" },
+  credit_line: { en: "credit line", zh: "授信额度" },
   bnpl: { en: "buy-now-pay-later", zh: "先买后付" },
-  microloan: { en: "micro-loan", zh: "小额贷款" },
+  micro_loan: { en: "micro-loan", zh: "小额贷款" },
+  credit_card: { en: "credit card", zh: "信用卡" },
+  mortgage: { en: "mortgage", zh: "住房贷款" },
+  small_business_loan: { en: "small-business loan", zh: "小微企业贷款" },
 };
 
 // Days-past-due buckets used by the delinquency features.
@@ -84,7 +95,7 @@ function inquiryFeature(months: number): BureauFeatureDefinition {
 
 function accountCountFeature(kind: AccountKind): BureauFeatureDefinition {
   const label = account_kind_names[kind];
-  const risky = kind === "bnpl" || kind === "microloan";
+  const risky = kind === "bnpl" || kind === "micro_loan";
   return {
     name: `accounts_count_${kind}`,
     unit: "count",
@@ -181,8 +192,8 @@ export const bureau_features: readonly BureauFeatureDefinition[] = [
     unit: "months",
     window_months: null,
     definition: {
-      en: "Whole months from the most recent payment 30 or more days late to the observation date; missing when there was none.",
-      zh: "最近一次逾期30天及以上距观察日的整月数；从未逾期则为空。",
+      en: "Whole months from the most recent statement 30 or more days past due in the feature window (at most 24 months) to the observation date; missing when there was none.",
+      zh: "特征窗口（最长24个月）内最近一次逾期30天及以上的账单月距观察日的整月数；无逾期则为空。",
     },
     expected_risk: "lower_is_riskier",
     source: "credit",
@@ -254,10 +265,10 @@ export const bureau_features: readonly BureauFeatureDefinition[] = [
   {
     name: "platform_tenure_months",
     unit: "months",
-    window_months: null,
+    window_months: 24,
     definition: {
-      en: "Whole months from the first recorded platform activity to the observation date.",
-      zh: "首次平台活动记录至观察日的整月数。",
+      en: "Whole months from the first platform activity in the feature window (at most 24 months) to the observation date.",
+      zh: "特征窗口（最长24个月）内首次平台活动至观察日的整月数。",
     },
     expected_risk: "lower_is_riskier",
     source: "alternative",
@@ -276,8 +287,8 @@ export const bureau_features: readonly BureauFeatureDefinition[] = [
     unit: "ratio",
     window_months: 12,
     definition: {
-      en: "Share of the 12 months before the observation date with at least one platform purchase (0 to 1).",
-      zh: "观察日前12个月中至少有一笔平台消费的月份占比（0至1）。",
+      en: "Of the months in the 12 before the observation date since the subject began using each everyday spending service (payments, shopping, food delivery, ride hailing), the share with at least one purchase there (0 to 1).",
+      zh: "观察日前12个月内，自开始使用各项日常消费服务（支付、购物、外卖、出行）起，有消费的月份占比（0至1）。",
     },
     expected_risk: "lower_is_riskier",
     source: "alternative",
@@ -313,8 +324,8 @@ export const bureau_features: readonly BureauFeatureDefinition[] = [
     unit: "ratio",
     window_months: 12,
     definition: {
-      en: "Platform spending in the 3 months before the observation date divided by a quarter of the spending in the 12 months before it, minus 1 (negative means falling).",
-      zh: "观察日前3个月平台消费额除以前12个月消费额的四分之一，再减1（负值表示下降）。",
+      en: "Everyday platform spending in the 3 months before the observation date divided by a quarter of the spending in the 12 months before it, minus 1 (negative means falling).",
+      zh: "观察日前3个月日常平台消费额除以前12个月消费额的四分之一，再减1（负值表示下降）。",
     },
     expected_risk: "lower_is_riskier",
     source: "alternative",

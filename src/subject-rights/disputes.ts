@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import type { RegimeProfile } from "../config/regimes.ts";
 import type { Database } from "../db/database.ts";
+import { recordDisputeEvent } from "../feed/index.ts";
 import { ApiError, registerErrorCodes } from "../http/errors.ts";
 import { ownItem } from "./report-items.ts";
 
@@ -85,7 +86,7 @@ function view(row: DisputeRow, now: Date): Dispute {
  * Errors: DISPUTE_ITEM_NOT_YOURS (not in the subject's file, including items that do not exist), DISPUTE_EXISTS.
  */
 export async function openDispute(
-  db: Pick<Database, "query">,
+  db: Pick<Database, "query" | "transaction">,
   regime: Pick<RegimeProfile, "dispute_deadline_days">,
   subject_key: Buffer,
   input: { item: string; reason: string },
@@ -95,23 +96,28 @@ export async function openDispute(
   // Items that do not exist get the same answer as someone else's, so the route cannot probe other files.
   if (!item) throw new ApiError("DISPUTE_ITEM_NOT_YOURS", "The item is not in your credit file.");
   const due_at = new Date(now.getTime() + regime.dispute_deadline_days * 86_400_000);
-  const [row] = await db.query<DisputeRow>(
-    `INSERT INTO subject_disputes (id, subject_key, item, furnisher_id, account_ref, period, reason, opened_at, due_at)
+  // The lenders' alert is written with the dispute, so neither exists without the other.
+  const row = await db.transaction(async (tx) => {
+    const [inserted] = await tx.query<DisputeRow>(
+      `INSERT INTO subject_disputes (id, subject_key, item, furnisher_id, account_ref, period, reason, opened_at, due_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (subject_key, item) WHERE answered_at IS NULL DO NOTHING
      RETURNING *`,
-    [
-      `dp_${randomBytes(12).toString("hex")}`,
-      subject_key,
-      item.item,
-      item.furnisher_id,
-      item.account_ref,
-      item.period === null ? null : `${item.period}-01`,
-      input.reason,
-      now,
-      due_at,
-    ],
-  );
+      [
+        `dp_${randomBytes(12).toString("hex")}`,
+        subject_key,
+        item.item,
+        item.furnisher_id,
+        item.account_ref,
+        item.period === null ? null : `${item.period}-01`,
+        input.reason,
+        now,
+        due_at,
+      ],
+    );
+    if (inserted) await recordDisputeEvent(tx, { subject_key, item: item.item, at: now });
+    return inserted;
+  });
   if (!row)
     throw new ApiError("DISPUTE_EXISTS", "The item already has an open dispute.", { item: item.item });
   return view(row, now);
