@@ -8,14 +8,23 @@ import { copyText } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { openDatabase } from "../src/db/open-database.ts";
 import { generateStatementRows, writeNdjsonFile } from "../src/demo/population.ts";
-import { createInstitution } from "../src/institutions/institutions.ts";
 import { receiveSubmission } from "../src/furnishing/submissions.ts";
+import { createInstitution } from "../src/institutions/institutions.ts";
 
-const [phase, file, rows_text, database_url] = process.argv.slice(2) as [string, string, string, string | undefined];
+const [phase, file, rows_text, database_url] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string | undefined,
+];
 const now = new Date("2026-11-01T00:00:00Z");
 
 async function open() {
-  const db = await openDatabase({ database_url: database_url || undefined, data_dir: undefined, pool_size: 2 });
+  const db = await openDatabase({
+    database_url: database_url || undefined,
+    data_dir: undefined,
+    pool_size: 2,
+  });
   await migrate(db);
   return db;
 }
@@ -28,14 +37,28 @@ if (phase === "generate") {
   let statements = 0;
   let buffer: (string | number | boolean | null)[][] = [];
   const flush = async () => {
-    if (!out.write(copyText(buffer))) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+    if (!out.write(copyText(buffer)))
+      await new Promise<void>((resolve) => out.once("drain", () => resolve()));
     buffer = [];
   };
   for await (const line of lines) {
     if (!line.includes('"type":"statement"')) continue;
     const r = JSON.parse(line);
     statements++;
-    buffer.push(["bench", r.account_ref, `${r.period}-01`, 1, false, r.balance_minor, r.past_due_minor, r.days_past_due, r.scheduled_payment_minor, r.actual_payment_minor, r.status, r.notified_on ?? null]);
+    buffer.push([
+      "bench",
+      r.account_ref,
+      `${r.period}-01`,
+      1,
+      false,
+      r.balance_minor,
+      r.past_due_minor,
+      r.days_past_due,
+      r.scheduled_payment_minor,
+      r.actual_payment_minor,
+      r.status,
+      r.notified_on ?? null,
+    ]);
     if (buffer.length >= 10_000) await flush();
   }
   await flush();
@@ -45,9 +68,17 @@ if (phase === "generate") {
   const db = await open();
   const config = loadConfig({ CREDENCE_LOG_LEVEL: "silent", CREDENCE_REJECT_SHARE_MAX: "0.5" });
   const ctx = { config, db, keyring: ephemeralKeyring(), clock: { now: () => now } };
-  await createInstitution(db.kysely, { id: "bench-platform", name: "Bench", legal_id: "L-BENCH", roles: ["furnisher"], kind: "platform" }, systemClock);
+  await createInstitution(
+    db.kysely,
+    { id: "bench-platform", name: "Bench", legal_id: "L-BENCH", roles: ["furnisher"], kind: "platform" },
+    systemClock,
+  );
   const started = performance.now();
-  const received = await receiveSubmission(ctx, { furnisher_id: "bench-platform", format: "ndjson", gzip: false, channel: "bulk" }, fs.createReadStream(file, { highWaterMark: 1 << 20 }));
+  const received = await receiveSubmission(
+    ctx,
+    { furnisher_id: "bench-platform", format: "ndjson", gzip: false, channel: "bulk" },
+    fs.createReadStream(file, { highWaterMark: 1 << 20 }),
+  );
   const done = await received.done;
   const seconds = (performance.now() - started) / 1000;
   await db.close();
@@ -61,14 +92,29 @@ if (phase === "generate") {
   const bytes = await db.transaction((tx) =>
     tx.copyInText(
       "statements_raw",
-      ["furnisher_id", "account_ref", "period", "seq", "deleted", "balance_minor", "past_due_minor", "days_past_due", "scheduled_payment_minor", "actual_payment_minor", "status", "notified_on"],
+      [
+        "furnisher_id",
+        "account_ref",
+        "period",
+        "seq",
+        "deleted",
+        "balance_minor",
+        "past_due_minor",
+        "days_past_due",
+        "scheduled_payment_minor",
+        "actual_payment_minor",
+        "status",
+        "notified_on",
+      ],
       wholeLines(fs.createReadStream(`${file}.copy`, { highWaterMark: 1 << 20 })),
     ),
   );
   const seconds = (performance.now() - started) / 1000;
   const [count] = await db.query<{ n: bigint }>("SELECT count(*)::int8 AS n FROM statements_raw");
   await db.close();
-  process.stdout.write(`${JSON.stringify({ seconds, rows: Number(count?.n ?? 0n), bytes, peak_rss_mb: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ seconds, rows: Number(count?.n ?? 0n), bytes, peak_rss_mb: process.resourceUsage().maxRSS / 1024 })}\n`,
+  );
 }
 
 /** Re-cuts a byte stream at line ends, so every chunk holds whole COPY lines. */

@@ -27,7 +27,9 @@ export async function run(argv: string[]): Promise<void> {
   const file = path.join(dir, "statements.ndjson");
   try {
     const generated = phase(["generate", file, String(rows)]);
-    console.log(`file: ${generated.lines} lines (${generated.statements} statements), ${(Number(generated.bytes) / 1e6).toFixed(0)} MB`);
+    console.log(
+      `file: ${generated.lines} lines (${generated.statements} statements), ${(Number(generated.bytes) / 1e6).toFixed(0)} MB`,
+    );
     const backends: { name: string; url: string | undefined; drop?: () => Promise<void> }[] = [];
     if (values.backend !== "pglite") {
       const admin = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";

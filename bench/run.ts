@@ -5,13 +5,17 @@ import path from "node:path";
 const [name, ...args] = process.argv.slice(2);
 const available = fs
   .readdirSync(import.meta.dirname)
-  .filter((file) => file.endsWith(".ts") && !file.includes("-worker") && file !== "run.ts" && !file.startsWith("."))
+  .filter(
+    (file) => file.endsWith(".ts") && !file.includes("-worker") && file !== "run.ts" && !file.startsWith("."),
+  )
   .map((file) => file.replace(/\.ts$/, ""));
 
 if (!name || !available.includes(name)) {
   process.stdout.write(`Usage: npm run bench -- <${available.join("|")}> [options]\n`);
   process.exitCode = name ? 2 : 0;
 } else {
-  const module = (await import(path.join(import.meta.dirname, `${name}.ts`))) as { run(args: string[]): Promise<void> };
+  const module = (await import(path.join(import.meta.dirname, `${name}.ts`))) as {
+    run(args: string[]): Promise<void>;
+  };
   await module.run(args);
 }
