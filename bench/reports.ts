@@ -138,19 +138,29 @@ export async function run(argv: string[]): Promise<void> {
     fs.rmSync(file);
 
     const port = await freePort();
-    const server = spawn(process.execPath, [main, "serve"], {
-      env: {
-        ...process.env,
-        DATABASE_URL: scratch.url,
-        CREDENCE_DATA_DIR: data_dir,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        CREDENCE_LOG_LEVEL: "warn",
-        CREDENCE_QUERY_RATE_PER_S: "1000000",
-        CREDENCE_QUERY_DAILY_QUOTA: "1000000000",
+    const server = spawn(
+      process.execPath,
+      [
+        ...(process.env.CREDENCE_BENCH_PROFILE
+          ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CREDENCE_BENCH_PROFILE}`]
+          : []),
+        main,
+        "serve",
+      ],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: scratch.url,
+          CREDENCE_DATA_DIR: data_dir,
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          CREDENCE_LOG_LEVEL: "warn",
+          CREDENCE_QUERY_RATE_PER_S: "1000000",
+          CREDENCE_QUERY_DAILY_QUOTA: "1000000000",
+        },
+        stdio: ["ignore", "pipe", "inherit"],
       },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    );
     children.push(server);
     await waitListening(server, "is listening");
     const barePort = await freePort();

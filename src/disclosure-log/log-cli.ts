@@ -3,7 +3,7 @@ import fs from "node:fs";
 import { type Io, parse, printData, UsageError, withLocal } from "../cli/cli-kit.ts";
 import { base64Decode } from "./bytes.ts";
 import { cosignatureVerifier } from "./cosignature.ts";
-import { decodeEntry } from "./entry.ts";
+import { commitSubject, decodeEntry } from "./entry.ts";
 import { logVerifierKey } from "./log-routes.ts";
 import { latestCheckpoint } from "./log-store.ts";
 import {
@@ -19,7 +19,8 @@ export const logHelp = `Usage:
   credence log checkpoint [--server URL] [--json]      the latest signed checkpoint
   credence log key [--server URL] [--json]             the bureau's verifier key
   credence log verify --key VKEY --checkpoint FILE [options] [--json]
-      --bundle FILE            a JSON disclosure bundle {checkpoint, index, entry_b64, proof} (from /v1/me/disclosures)
+      --disclosures FILE       the JSON a person gets from GET /v1/me/disclosures: checks every entry's inclusion
+                               and that its subject commitment opens to the person's pseudonym with its salt
       --entry-b64 B64 --index N --proof H1,H2,…   an entry, its leaf index and inclusion proof (base64 hashes)
       --older FILE --consistency H1,H2,…          an older checkpoint and the consistency proof to --checkpoint
       --witness-key VKEY [--quorum N]             also require N cosignatures from these witness keys
@@ -30,6 +31,13 @@ export const witnessHelp = `Usage: credence witness --bureau URL --api-key KEY [
 Run by the regulator: polls each bureau's checkpoint, verifies it is consistent with the last one it cosigned,
 cosigns it (tlog-cosignature/v1), posts the cosignature back, and serves /cosignatures, /alarms and /key.
 Alarms (fork, split view, rollback, bad signature) are printed to stderr at once.`;
+
+/** The parts of GET /v1/me/disclosures the verifier reads. */
+interface DisclosurePage {
+  pseudonym: string;
+  checkpoint: { note: string } | null;
+  disclosures: { index: number; entry_bytes: string; salt: string; inclusion_proof: string[] }[];
+}
 
 function readText(file: string): string {
   try {
@@ -67,7 +75,7 @@ export async function logCommand(argv: string[], io: Io): Promise<number> {
     const { values } = parse(rest, {
       key: { type: "string" },
       checkpoint: { type: "string" },
-      bundle: { type: "string" },
+      disclosures: { type: "string" },
       "entry-b64": { type: "string" },
       index: { type: "string" },
       proof: { type: "string" },
@@ -79,16 +87,11 @@ export async function logCommand(argv: string[], io: Io): Promise<number> {
     });
     if (values.help) return (io.stdout(logHelp), 0);
     if (!values.key) throw new UsageError("log verify needs --key VKEY (the bureau's verifier key)");
-    const bundle = values.bundle
-      ? (JSON.parse(readText(values.bundle)) as {
-          checkpoint: string;
-          index: number;
-          entry_b64: string;
-          proof: string[];
-        })
+    const page = values.disclosures
+      ? (JSON.parse(readText(values.disclosures)) as DisclosurePage)
       : undefined;
-    const note = bundle?.checkpoint ?? (values.checkpoint ? readText(values.checkpoint) : undefined);
-    if (!note) throw new UsageError("log verify needs --checkpoint FILE or --bundle FILE");
+    const note = page?.checkpoint?.note ?? (values.checkpoint ? readText(values.checkpoint) : undefined);
+    if (!note) throw new UsageError("log verify needs --checkpoint FILE or --disclosures FILE");
     const checks: string[] = [];
     try {
       const witnesses = values["witness-key"] ?? [];
@@ -102,15 +105,41 @@ export async function logCommand(argv: string[], io: Io): Promise<number> {
       checks.push(
         `checkpoint ${checkpoint.origin} size ${checkpoint.size}: signature valid${witnesses.length ? ", witnessed" : ""}`,
       );
-      const entry_b64 = bundle?.entry_b64 ?? values["entry-b64"];
-      if (entry_b64 !== undefined) {
-        const bytes = base64Decode(entry_b64);
-        if (!bytes) throw new UsageError("--entry-b64 is not base64");
-        const index = bundle?.index ?? Number(values.index);
-        if (!Number.isSafeInteger(index)) throw new UsageError("an entry needs --index N");
-        verifyEntryInclusion(bytes, index, decodeProof(bundle?.proof ?? hashesOf(values.proof)), checkpoint);
+      const entries = page
+        ? page.disclosures.map((d) => ({
+            b64: d.entry_bytes,
+            index: d.index,
+            proof: d.inclusion_proof,
+            salt: d.salt,
+          }))
+        : values["entry-b64"] === undefined
+          ? []
+          : [
+              {
+                b64: values["entry-b64"],
+                index: Number(values.index),
+                proof: hashesOf(values.proof),
+                salt: undefined,
+              },
+            ];
+      for (const item of entries) {
+        const bytes = base64Decode(item.b64);
+        if (!bytes) throw new UsageError("an entry is not base64");
+        if (!Number.isSafeInteger(item.index)) throw new UsageError("an entry needs --index N");
+        verifyEntryInclusion(bytes, item.index, decodeProof(item.proof), checkpoint);
         const entry = decodeEntry(bytes);
-        checks.push(`entry ${index} (${entry.product} to ${entry.recipient} at ${entry.time}): included`);
+        let mine = "";
+        if (page && item.salt !== undefined) {
+          if (commitSubject(item.salt, page.pseudonym) !== entry.subject_commitment) {
+            throw Object.assign(new Error(`entry ${item.index} does not commit to this person`), {
+              code: "LOG_COMMITMENT_MISMATCH",
+            });
+          }
+          mine = ", names this person";
+        }
+        checks.push(
+          `entry ${item.index} (${entry.product} to ${entry.recipient} at ${entry.time}): included${mine}`,
+        );
       }
       if (values.older) {
         const older = verifyCheckpoint(readText(values.older), values.key);

@@ -49,7 +49,7 @@ export const default_dispatch_limits: DispatchLimits = {
   attempts_max: 12,
   backoff: { base_ms: 10_000, cap_ms: 60 * 60 * 1000 },
   lease_ms: 60_000,
-  idle_ms: 50,
+  idle_ms: 200,
   workers: 4,
   outbox_retention_days: 30,
 };

@@ -134,8 +134,9 @@ export async function receiveSubmission(
     [id, upload.furnisher_id, spooled.sha256, upload.channel, upload.format, ctx.clock.now(), spooled.bytes],
   );
   if (inserted) {
-    const done = runIngestion(ctx, id, upload, spooled.file);
-    return { submission: (await getSubmission(ctx, id)) as SubmissionRow, done, replay: false };
+    // Read the row before ingestion starts: on the embedded database ingestion holds the only session.
+    const submission = (await getSubmission(ctx, id)) as SubmissionRow;
+    return { submission, done: runIngestion(ctx, id, upload, spooled.file), replay: false };
   }
   const [existing] = await ctx.db.query<{ id: string; status: string }>(
     "SELECT id, status FROM submissions WHERE furnisher_id = $1 AND file_sha256 = $2",
@@ -157,8 +158,8 @@ export async function receiveSubmission(
       "UPDATE submissions SET status = 'processing' WHERE id = $1 AND status IN ('processing', 'interrupted')",
       [existingId],
     );
-    const done = runIngestion(ctx, existingId, upload, spooled.file);
-    return { submission: (await getSubmission(ctx, existingId)) as SubmissionRow, done, replay: true };
+    const submission = (await getSubmission(ctx, existingId)) as SubmissionRow;
+    return { submission, done: runIngestion(ctx, existingId, upload, spooled.file), replay: true };
   }
   fs.rmSync(spooled.file, { force: true });
   const first = (await getSubmission(ctx, existingId)) as SubmissionRow;
