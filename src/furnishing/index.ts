@@ -1,4 +1,13 @@
 // The furnishing domain's public surface: the record format, the validator and the streaming readers.
+
+export {
+  type CreditFile,
+  type FileAccount,
+  type FileActivity,
+  type FileStatement,
+  loadCreditFile,
+  subjectIsKnown,
+} from "./credit-file.ts";
 export { checkCsvHeader, csvLineHandler, readCsv, readCsvBatches } from "./csv-reader.ts";
 export {
   DuplicateKeyTracker,
@@ -6,8 +15,11 @@ export {
   keys_max_default,
 } from "./duplicate-key-tracker.ts";
 export { DomainError, type FurnishingErrorCode, furnishingErrorCodes, type LineError } from "./errors.ts";
+export { furnishingRoutes } from "./furnishing-routes.ts";
+export { type IngestSummary, ingestSubmission, type SubmissionFormat } from "./ingest.ts";
 export { line_bytes_max_default } from "./line-splitter.ts";
 export { ndjsonLineHandler, readNdjson, readNdjsonBatches } from "./ndjson-reader.ts";
+export { type FurnisherQuality, furnisherQuality } from "./quality.ts";
 export {
   type ByteSource,
   batch_lines_max,
@@ -42,3 +54,4 @@ export {
   type RecordValidator,
   type RecordValidatorOptions,
 } from "./record-validator.ts";
+export { getSubmission, receiveSubmission, recoverInterrupted, type SubmissionRow } from "./submissions.ts";
