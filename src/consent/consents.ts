@@ -226,7 +226,7 @@ export function checkConsent(
 }
 
 /** Uses up a one-time consent; false when a concurrent query used it first. */
-export async function useOneTimeConsent(kysely: AnyKysely, id: string, now: Date): Promise<boolean> {
+export async function consumeOneTimeConsent(kysely: AnyKysely, id: string, now: Date): Promise<boolean> {
   const result = await tables(kysely)
     .updateTable("consents")
     .set({ used_at: now })

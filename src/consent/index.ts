@@ -6,8 +6,8 @@ export {
   categories,
   checkConsent,
   consentStatus,
+  consumeOneTimeConsent,
   findConsent,
   type Purpose,
   purposes,
-  useOneTimeConsent,
 } from "./consents.ts";

@@ -9,6 +9,7 @@ import { institutionRoutes } from "../institutions/institution-routes.ts";
 import { oversightRoutes } from "../oversight/oversight-routes.ts";
 import { reportRoutes } from "../reports/report-routes.ts";
 import { reportAnnotations, subjectRightsRoutes } from "../subject-rights/index.ts";
+import { webRoutes } from "../web/index.ts";
 import type { RouteModule } from "./context.ts";
 
 export const allRoutes: readonly RouteModule[] = [
@@ -21,4 +22,5 @@ export const allRoutes: readonly RouteModule[] = [
   feedRoutes,
   logRoutes,
   billingRoutes,
+  webRoutes,
 ];

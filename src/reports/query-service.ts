@@ -2,7 +2,7 @@
 // in the log and priced in the same transaction, and only what the consent covers is assembled.
 import { priceFor } from "../billing/price-store.ts";
 import type { Category, ConsentRow, Purpose } from "../consent/consents.ts";
-import { checkConsent, findConsent, useOneTimeConsent } from "../consent/consents.ts";
+import { checkConsent, consumeOneTimeConsent, findConsent } from "../consent/consents.ts";
 import { enqueueDisclosure } from "../disclosure-log/log-store.ts";
 import { recordInquiryEvent } from "../feed/index.ts";
 import { type CreditFile, loadCreditFile, subjectIsKnown } from "../furnishing/credit-file.ts";
@@ -165,7 +165,7 @@ async function disclose(
   const furnishers = contributions(file, categories);
   const list = await priceFor(ctx.db, ctx.config.regime.code, lender.institution_id, request.product, now);
   return ctx.db.transaction(async (tx) => {
-    if (consent?.mode === "one_time" && !(await useOneTimeConsent(tx.kysely, consent.id, now))) {
+    if (consent?.mode === "one_time" && !(await consumeOneTimeConsent(tx.kysely, consent.id, now))) {
       throw new ApiError("CONSENT_USED", "The one-time consent was used by a concurrent query.");
     }
     // One subject queried twice by the same lender for the same product on one day is billed once.

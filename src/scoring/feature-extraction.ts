@@ -7,6 +7,7 @@ import {
   bureau_features,
   everyday_spending_categories,
   feature_window_months,
+  thin_file_feature_names,
 } from "./bureau-features.ts";
 
 // What the features read of a credit file; a whole CreditFile fits, and so does the batch loader's
@@ -47,7 +48,7 @@ export function featureWindowStart(as_of: Date): string {
 const months_per_year = 12;
 
 // The same instant `months` calendar months earlier (the day is capped at the shorter month's end).
-function monthsBefore(date: Date, months: number): Date {
+export function monthsBefore(date: Date, months: number): Date {
   const target = new Date(date.getTime());
   const day = target.getUTCDate();
   target.setUTCDate(1);
@@ -225,4 +226,20 @@ function alternativeFeatures(file: FeatureFile, as_of_month: number, first_month
     bill_on_time_share: bills_due === 0 ? null : bills_on_time / bills_due,
     spending_trend: spend_year === 0 ? null : spend_quarter / (spend_year / 4) - 1,
   };
+}
+
+export type ScorecardRoute = "full" | "thin_file" | "none";
+
+// Which scorecard serves a subject: the full one when they have held credit, the thin-file one when
+// they have only platform activity, and none when the window holds nothing to score.
+export function scorecardRoute(
+  file: FeatureFile,
+  values: FeatureValues,
+  as_of: Date,
+  thin_features: readonly string[] = thin_file_feature_names,
+): ScorecardRoute {
+  if (hasCreditAccounts(file, as_of)) return "full";
+  return thin_features.some((name) => values[name] !== null && values[name] !== undefined)
+    ? "thin_file"
+    : "none";
 }

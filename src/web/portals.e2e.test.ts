@@ -62,7 +62,9 @@ function portalTests(): void {
     if (dist_dir) fs.rmSync(dist_dir, { recursive: true, force: true });
   });
 
+  /** A page in a fresh browser context (nothing signed in); each test opens one, so errors are counted per test. */
   async function newPage(viewport = desktop): Promise<Page> {
+    page_errors.length = 0;
     const context = await browser.newContext({ viewport });
     contexts.push(context);
     const page = await context.newPage();

@@ -1,0 +1,11 @@
+// What a section shows while its data is on the way, announced politely to screen readers.
+import { useTranslation } from "react-i18next";
+
+export function Loading() {
+  const { t } = useTranslation();
+  return (
+    <p className="loading" role="status">
+      {t("app.loading")}
+    </p>
+  );
+}
