@@ -101,19 +101,43 @@ const vaultColumns = [
 class RejectedWhole extends Error {}
 class AlreadyFinished extends Error {}
 
-/** Buffers COPY rows for one table and flushes them in large batches. */
+/**
+ * Runs COPY batches one after another on the transaction's connection while the caller goes on parsing:
+ * the database loads one batch as the next is read. At most `copies_in_flight_max` batches wait, which
+ * bounds memory; the first failure is rethrown to the caller.
+ */
+class CopyQueue {
+  static readonly copies_in_flight_max = 2;
+  readonly #in_flight: Promise<unknown>[] = [];
+  #tail: Promise<unknown> = Promise.resolve();
+
+  async enqueue(copy: () => Promise<unknown>): Promise<void> {
+    const next = this.#tail.then(copy);
+    // The failure is rethrown where the batch is awaited; until then it must not count as unhandled.
+    next.catch(() => {});
+    this.#tail = next;
+    this.#in_flight.push(next);
+    while (this.#in_flight.length > CopyQueue.copies_in_flight_max) await this.#in_flight.shift();
+  }
+
+  async drain(): Promise<void> {
+    await this.#tail;
+    this.#in_flight.length = 0;
+  }
+}
+
+/** Buffers COPY rows for one table and hands them to the queue in large batches. */
 class CopyBuffer {
   readonly #tx: Tx;
+  readonly #queue: CopyQueue;
   readonly #table: string;
   readonly #columns: readonly string[];
   #rows: CopyRow[] = [];
-  constructor(tx: Tx, table: string, columns: readonly string[]) {
+  constructor(tx: Tx, queue: CopyQueue, table: string, columns: readonly string[]) {
     this.#tx = tx;
+    this.#queue = queue;
     this.#table = table;
     this.#columns = columns;
-  }
-  get pending(): number {
-    return this.#rows.length;
   }
   async push(row: CopyRow): Promise<void> {
     this.#rows.push(row);
@@ -123,7 +147,7 @@ class CopyBuffer {
     if (this.#rows.length === 0) return;
     const rows = this.#rows;
     this.#rows = [];
-    await this.#tx.copyIn(this.#table, this.#columns, [rows]);
+    await this.#queue.enqueue(() => this.#tx.copyIn(this.#table, this.#columns, [rows]));
   }
 }
 
@@ -293,10 +317,11 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
     `CREATE TEMP TABLE staged_vault (subject_key bytea, id_type text, deleted boolean, kek_id text, wrapped_key bytea,
        nonce bytea, ciphertext bytea) ON COMMIT DROP`,
   );
-  const accounts = new CopyBuffer(tx, "accounts", accountColumns);
-  const statements = new CopyBuffer(tx, "statements", statementColumns);
-  const activities = new CopyBuffer(tx, "activities", activityColumns);
-  const vault = new CopyBuffer(tx, "staged_vault", vaultColumns);
+  const copies = new CopyQueue();
+  const accounts = new CopyBuffer(tx, copies, "accounts", accountColumns);
+  const statements = new CopyBuffer(tx, copies, "statements", statementColumns);
+  const activities = new CopyBuffer(tx, copies, "activities", activityColumns);
+  const vault = new CopyBuffer(tx, copies, "staged_vault", vaultColumns);
   const furnisher = options.furnisher_id;
   const pseudonym_key = options.keyring.pseudonym_key;
   const accountsInFile = new Set<string>();
@@ -491,6 +516,7 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
   }
   await resolveStatements();
   for (const buffer of [accounts, statements, activities, vault]) await buffer.flush();
+  await copies.drain();
   // Alerts for subscribed lenders are written in this transaction, so they exist exactly when the change does.
   await recordFurnishingEvents(tx, { furnisher_id: furnisher, seq, now: options.received_at });
 
