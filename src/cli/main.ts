@@ -4,6 +4,7 @@ import { billingCommand } from "../billing/cli.ts";
 import { migrate } from "../db/migrate.ts";
 import { describeDemoKeys, isEmptyExchange, loadDemoWorld } from "../demo/demo-world.ts";
 import { logCommand, witnessCommand } from "../disclosure-log/log-cli.ts";
+import { furnishCommand } from "../furnishing/furnish-command.ts";
 import { modelCommand } from "../scoring/cli.ts";
 import { retentionCommand } from "../subject-rights/cli.ts";
 import { describeError, type Io, parse, printData, processIo, UsageError, withLocal } from "./cli-kit.ts";
@@ -18,6 +19,7 @@ Commands:
   demo                           load the demo world into an empty exchange
   institution add|list           manage participants
   key create|revoke              manage API keys
+  furnish FILE --as INSTITUTION  furnish an NDJSON or CSV file (locally, or --server URL --key KEY)
   log checkpoint|key|verify      read and verify the disclosure log with public data only
   witness --bureau URL …         the regulator's witness: check, cosign and serve checkpoints
   billing fold|verify|statement  meter the log, check a month against it, print statements
@@ -33,6 +35,7 @@ const commands: Record<string, Command> = {
   serve: serveCommand,
   institution: institutionCommand,
   key: keyCommand,
+  furnish: furnishCommand,
   log: logCommand,
   witness: witnessCommand,
   billing: billingCommand,

@@ -134,7 +134,7 @@ function datasetOf(rows: readonly Row[]): Dataset {
   return buildDataset(table, { target: target_name, bad_value: "1" });
 }
 
-function summary(version: string, model: ScorecardModel): CardSummary {
+function cardSummary(version: string, model: ScorecardModel): CardSummary {
   return {
     version,
     rows: model.training.rows,
@@ -258,8 +258,8 @@ export async function trainBureauModels(
     regime,
     as_of: options.as_of.toISOString(),
     population: rows.length,
-    full: summary(full_record.version, full_record.model),
-    thin_file: { ...summary(thin_record.version, thin_record.model), thin_at_observation: thin_check },
+    full: cardSummary(full_record.version, full),
+    thin_file: { ...cardSummary(thin_record.version, thin), thin_at_observation: thin_check },
     coverage: {
       rows: rows.length,
       full_only_share: rows.length === 0 ? 0 : full_count / rows.length,

@@ -19,23 +19,31 @@ export async function populationNow(db: Pick<Database, "query">): Promise<Date |
   return new Date(Date.UTC(Math.floor(next / 12), next % 12, 1));
 }
 
+export interface DemoTrainingOptions {
+  /** The time the population was generated for; read back from the data when absent. */
+  readonly now?: Date | undefined;
+  /** Champions (default) or challengers scored in shadow. */
+  readonly role?: "champion" | "challenger";
+}
+
 /**
- * Trains and registers the full and thin-file champions on the demo population of `people` people
- * generated from `seed`, with the observation date twelve months before the population's `now`
- * (given, or read back from the data). Undefined when the bureau holds no credit data to learn from.
+ * Trains and registers the full and thin-file scorecards on the demo population of `people` people
+ * generated from `seed`, with the observation date twelve months before the population's `now`.
+ * Undefined when the bureau holds no credit data to learn from.
  */
 export async function trainDemoModels(
   ctx: AppContext,
   people: number,
   seed: number,
-  now?: Date,
+  options: DemoTrainingOptions = {},
 ): Promise<BureauTrainingResult | undefined> {
-  const generated_for = now ?? (await populationNow(ctx.db));
+  const generated_for = options.now ?? (await populationNow(ctx.db));
   if (people === 0 || generated_for === undefined) return undefined;
   const population = outcomes({ people, seed, now: generated_for });
   return trainBureauModels(ctx, {
     as_of: new Date(`${population.observation_date}T00:00:00Z`),
     outcomes: population.people,
     seed,
+    role: options.role ?? "champion",
   });
 }

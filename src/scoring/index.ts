@@ -6,6 +6,7 @@ export {
   type FeatureBinning,
   fitBinning,
 } from "./binning.ts";
+export { bureauModelCommand, bureauModelHelp } from "./bureau-cli.ts";
 export {
   type AccountKind,
   account_count_feature_names,
@@ -14,10 +15,19 @@ export {
   bureau_features,
   bureauFeature,
   delinquency_buckets,
+  everyday_spending_categories,
+  feature_window_months,
   point_in_time_rule,
   thin_file_feature_names,
 } from "./bureau-features.ts";
+export {
+  type BureauTrainingOptions,
+  type BureauTrainingResult,
+  type TrainingOutcome,
+  trainBureauModels,
+} from "./bureau-training.ts";
 export { type CommandIo, modelCommand } from "./cli.ts";
+export { loadFeatureFiles, subjects_per_batch } from "./credit-file-batch.ts";
 export { type CrossValidationResult, crossValidate, withCrossValidation } from "./cross-validation.ts";
 export { parseCsvTable, readCsvTable } from "./csv-reader.ts";
 export {
@@ -31,8 +41,19 @@ export {
   selectFeatures,
   selectRows,
 } from "./dataset.ts";
+export { type DemoTrainingOptions, populationNow, trainDemoModels } from "./demo-models.ts";
 export { DomainError } from "./errors.ts";
 export { compareSamples, type Evaluation, evaluateModel, evaluateScores } from "./evaluation.ts";
+export {
+  bureauFeaturesAt,
+  delinquencyBucket,
+  type FeatureFile,
+  type FeatureValues,
+  featureWindowStart,
+  hasCreditAccounts,
+  type ScorecardRoute,
+  scorecardRoute,
+} from "./feature-extraction.ts";
 export {
   german_feature_names,
   german_target_name,
@@ -47,6 +68,22 @@ export {
   rocCurve,
 } from "./metrics.ts";
 export {
+  championFor,
+  getModel,
+  listModels,
+  type ModelKind,
+  type ModelRecord,
+  type ModelRole,
+  type ModelSummary,
+  model_kinds,
+  model_roles,
+  modelSummary,
+  type NewModel,
+  promoteChampion,
+  registerModel,
+} from "./model-registry.ts";
+export { modelRoutes } from "./model-routes.ts";
+export {
   type ModelFeature,
   model_format,
   model_format_version,
@@ -58,6 +95,14 @@ export {
 export type { RawTable } from "./raw-table.ts";
 export { renderReport } from "./report-html.ts";
 export { default_scaling, type Scaling } from "./scaling.ts";
+export { type ScoreAnswer, type ScoreAnswerReason, scoreProvider } from "./score-provider.ts";
+export {
+  type PopulationStability,
+  populationStability,
+  recordScores,
+  type ShadowScore,
+  stability_window_days_max,
+} from "./score-shadow.ts";
 export {
   type CompiledScorecard,
   compileScorecard,

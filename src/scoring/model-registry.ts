@@ -59,7 +59,7 @@ function versionOf(input: NewModel, json: string): string {
   return version;
 }
 
-export async function registerModel(db: Db, input: NewModel): Promise<ModelRecord> {
+export async function registerModel(db: Db, input: NewModel): Promise<ModelSummary> {
   const model = parseModel(input.model);
   const json = JSON.stringify(model);
   const version = versionOf(input, json);
@@ -81,7 +81,7 @@ export async function registerModel(db: Db, input: NewModel): Promise<ModelRecor
     );
     if (input.role === "champion") await promoteIn(tx, version, input.created_at);
   });
-  return getModel(db, version);
+  return modelSummary(db, version);
 }
 
 // Retires the current champion of the model's regime and kind and crowns the model, in one
@@ -110,9 +110,9 @@ async function promoteIn(tx: Pick<Database, "query">, version: string, now: Date
 }
 
 /** Makes the model the champion of its regime and kind; promoting the champion again changes nothing. */
-export async function promoteChampion(db: Db, version: string, now: Date): Promise<ModelRecord> {
+export async function promoteChampion(db: Db, version: string, now: Date): Promise<ModelSummary> {
   await db.transaction((tx) => promoteIn(tx, version, now));
-  return getModel(db, version);
+  return modelSummary(db, version);
 }
 
 const summary_columns = `version, regime, kind, role, model->>'name' AS name,
@@ -143,6 +143,12 @@ export async function listModels(
     [filter.regime ?? null, filter.kind ?? null, filter.role ?? null],
   );
   return rows.map(toSummary);
+}
+
+export async function modelSummary(db: Pick<Database, "query">, version: string): Promise<ModelSummary> {
+  const [row] = await db.query(`SELECT ${summary_columns} FROM scoring_models WHERE version = $1`, [version]);
+  if (row === undefined) throw new ApiError("MODEL_UNKNOWN", `No model has version ${version}.`);
+  return toSummary(row);
 }
 
 export async function getModel(db: Pick<Database, "query">, version: string): Promise<ModelRecord> {
