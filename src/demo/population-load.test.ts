@@ -27,7 +27,7 @@ describeEachBackend("demo population through the submission pipeline", (backend)
       keyring: ephemeralKeyring(),
       clock: new ManualClock(now),
     };
-    await loadDemoWorld(ctx);
+    await loadDemoWorld(ctx, 0);
     submissions = await loadPopulation(ctx, options);
   });
 
