@@ -6,6 +6,7 @@ import { describeDemoKeys, isEmptyExchange, loadDemoWorld } from "../demo/demo-w
 import { logCommand, witnessCommand } from "../disclosure-log/log-cli.ts";
 import { furnishCommand } from "../furnishing/furnish-command.ts";
 import { modelCommand } from "../scoring/cli.ts";
+import { bureauModelCommand } from "../scoring/index.ts";
 import { retentionCommand } from "../subject-rights/cli.ts";
 import { describeError, type Io, parse, printData, processIo, UsageError, withLocal } from "./cli-kit.ts";
 import { institutionCommand, keyCommand } from "./institution-command.ts";
@@ -25,6 +26,7 @@ Commands:
   billing fold|verify|statement  meter the log, check a month against it, print statements
   retention run [--dry-run]      delete negative information past the regime's retention
   model train|evaluate|score     build and check explainable scorecards on any CSV or the German data
+  model bureau-train|list        train the bureau's cards on its own data; list registered models
 
 Every command takes --help. Data commands take --json. Commands that change the store work on the
 data folder or DATABASE_URL directly, or on a running server with --server URL --key KEY.`;
@@ -40,7 +42,8 @@ const commands: Record<string, Command> = {
   witness: witnessCommand,
   billing: billingCommand,
   retention: retentionCommand,
-  model: modelCommand,
+  model: (argv, io) =>
+    argv[0] === "bureau-train" || argv[0] === "list" ? bureauModelCommand(argv, io) : modelCommand(argv, io),
   migrate: async (argv, io) => {
     const { values } = parse(argv, { json: { type: "boolean" } });
     if (values.help)

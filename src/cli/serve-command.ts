@@ -2,13 +2,20 @@
 import fs from "node:fs";
 import path from "node:path";
 import { startFolding } from "../billing/metering.ts";
-import { type DemoWorld, describeDemoKeys, isEmptyExchange, loadDemoWorld } from "../demo/demo-world.ts";
+import {
+  type DemoWorld,
+  demo_seed,
+  describeDemoKeys,
+  isEmptyExchange,
+  loadDemoWorld,
+} from "../demo/demo-world.ts";
 import { logSequencer } from "../disclosure-log/log-sequencer-factory.ts";
 import { createFeedDispatcher } from "../feed/index.ts";
 import { recoverInterrupted } from "../furnishing/submissions.ts";
 import { allRoutes } from "../http/routes.ts";
 import { buildServer } from "../http/server.ts";
 import { scheduleComplianceSnapshots } from "../oversight/index.ts";
+import { trainDemoModels } from "../scoring/index.ts";
 import { RetentionSchedule } from "../subject-rights/index.ts";
 import { type Io, openLocal, parse } from "./cli-kit.ts";
 
@@ -35,6 +42,11 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   if (values["demo-if-empty"] && (await isEmptyExchange(ctx))) {
     io.stdout("The exchange is empty: loading the demo world…");
     const world = await loadDemoWorld(ctx);
+    io.stdout("Training the bureau's scorecards on the demo population…");
+    // A population too small to train on still makes a working exchange; reports then say NO_MODEL.
+    await trainDemoModels(ctx, ctx.config.demo_people, demo_seed).catch((error: Error) =>
+      io.stderr(`scorecards not trained: ${error.message}`),
+    );
     fs.mkdirSync(ctx.config.data_dir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(keysFile, JSON.stringify(world, null, 2), { mode: 0o600 });
   }

@@ -8,6 +8,7 @@ import { furnishingRoutes } from "../furnishing/furnishing-routes.ts";
 import { institutionRoutes } from "../institutions/institution-routes.ts";
 import { oversightRoutes } from "../oversight/oversight-routes.ts";
 import { reportRoutes } from "../reports/report-routes.ts";
+import { modelRoutes, scoreProvider } from "../scoring/index.ts";
 import { reportAnnotations, subjectRightsRoutes } from "../subject-rights/index.ts";
 import { webRoutes } from "../web/index.ts";
 import type { RouteModule } from "./context.ts";
@@ -16,11 +17,15 @@ export const allRoutes: readonly RouteModule[] = [
   institutionRoutes,
   furnishingRoutes,
   consentRoutes,
-  reportRoutes({ annotations: (ctx) => (key, now) => reportAnnotations(ctx.db, key, now) }),
+  reportRoutes({
+    score: scoreProvider,
+    annotations: (ctx) => (key, now) => reportAnnotations(ctx.db, key, now),
+  }),
   subjectRightsRoutes,
   oversightRoutes,
   feedRoutes,
   logRoutes,
   billingRoutes,
+  modelRoutes,
   webRoutes,
 ];

@@ -14,7 +14,7 @@ export const bureauModelHelp = `Usage:
       from the generator's hidden truth; registers both as champions of the regime (or as challengers,
       scored in shadow), and prints out-of-fold AUCs and how much of the population gets a score
         --people N   the population's size (default CREDENCE_DEMO_PEOPLE)
-        --seed N     its seed (default ${demo_seed}, the demo's)
+        --seed N     its seed (default: the demo's)
         --now ISO    the time it was generated for (default: the month after its latest statement)
   credence model list [--json]
       every registered model with its kind, role and out-of-fold AUC

@@ -1,4 +1,5 @@
 // The bureau trains its own scorecards: features from its database at an observation date, outcomes after it.
+import assert from "node:assert/strict";
 import type { AppContext } from "../http/context.ts";
 import { subjectKey } from "../identity/index.ts";
 import { inquiriesAbout } from "../reports/index.ts";
@@ -107,9 +108,12 @@ async function featureRows(ctx: AppContext, options: BureauTrainingOptions): Pro
   for (const [index, person] of people.entries()) {
     const key = keys[index] as Buffer;
     const file = files.get(key.toString("hex"));
-    if (file === undefined) throw new Error("the batch loader returns a file for every key");
-    const values = bureauFeaturesAt(file, await inquiryTimes(ctx, key, options.as_of), options.as_of);
+    assert.ok(file !== undefined, "the batch loader returns a file for every key");
     const known = person.bad_12m !== null && !person.bad_before_observation;
+    // Inquiries route nobody to a scorecard, so only the people trained or checked on need them;
+    // that saves one query for every person without an outcome.
+    const inquiries = known ? await inquiryTimes(ctx, key, options.as_of) : [];
+    const values = bureauFeaturesAt(file, inquiries, options.as_of);
     rows.push({
       values,
       route: scorecardRoute(file, values, options.as_of),

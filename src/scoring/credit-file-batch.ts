@@ -4,7 +4,8 @@ import type { Database } from "../db/database.ts";
 import type { FeatureFile } from "./feature-extraction.ts";
 
 // One query per table per batch: large enough to amortise a round trip, small enough that one batch's
-// key arrays and result text stay a few megabytes.
+// key arrays and result text stay a few megabytes. Each query walks the tables' primary-key indexes
+// from the batch's keys (LATERAL), so its cost follows the batch, not the size of the tables.
 export const subjects_per_batch = 1_000;
 
 type MutableFile = {
@@ -86,9 +87,9 @@ async function loadAccountsAndStatements(
               credit_limit_minor) AS row
      FROM (
        SELECT DISTINCT ON (a.furnisher_id, a.account_ref) a.*
-       FROM accounts a
-       WHERE (a.furnisher_id, a.account_ref) IN (
-         SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = ANY($1::bytea[]))
+       FROM unnest($1::bytea[]) AS k (subject_key)
+       JOIN LATERAL (SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = k.subject_key) named ON true
+       JOIN accounts a ON a.furnisher_id = named.furnisher_id AND a.account_ref = named.account_ref
        ORDER BY a.furnisher_id, a.account_ref, a.seq DESC
      ) latest
      WHERE subject_key = ANY($1::bytea[]) AND NOT deleted`,
@@ -110,17 +111,15 @@ async function loadAccountsAndStatements(
   }
   const statements = await jsonRows<StatementRow>(
     db,
-    `SELECT json_build_array(furnisher_id, account_ref, to_char(period, 'YYYY-MM'), balance_minor,
-              days_past_due, status) AS row
-     FROM (
-       SELECT DISTINCT ON (s.furnisher_id, s.account_ref, s.period) s.*
-       FROM statements s
-       JOIN unnest($1::text[], $2::text[]) AS k (furnisher_id, account_ref)
-         ON s.furnisher_id = k.furnisher_id AND s.account_ref = k.account_ref
-       WHERE s.period >= $3::date AND s.period < $4::date
-       ORDER BY s.furnisher_id, s.account_ref, s.period, s.seq DESC
-     ) latest
-     WHERE NOT deleted`,
+    `SELECT json_build_array(k.furnisher_id, k.account_ref, to_char(s.period, 'YYYY-MM'), s.balance_minor,
+              s.days_past_due, s.status) AS row
+     FROM unnest($1::text[], $2::text[]) AS k (furnisher_id, account_ref)
+     JOIN LATERAL (
+       SELECT DISTINCT ON (period) * FROM statements
+       WHERE furnisher_id = k.furnisher_id AND account_ref = k.account_ref AND period >= $3::date AND period < $4::date
+       ORDER BY period, seq DESC
+     ) s ON true
+     WHERE NOT s.deleted`,
     [accounts.map((row) => row[1]), accounts.map((row) => row[2]), since, until],
   );
   for (const [furnisher_id, account_ref, period, balance, days_past_due, status] of statements) {
@@ -145,10 +144,12 @@ async function loadActivities(
 ): Promise<void> {
   const rows = await jsonRows<ActivityRow>(
     db,
-    `SELECT json_build_array(encode(subject_key, 'hex'), category, to_char(period, 'YYYY-MM'), count,
-              amount_minor, on_time_share, furnisher_id, seq, deleted) AS row
-     FROM activities
-     WHERE subject_key = ANY($1::bytea[]) AND period >= $2::date AND period < $3::date`,
+    `SELECT json_build_array(encode(k.subject_key, 'hex'), a.category, to_char(a.period, 'YYYY-MM'), a.count,
+              a.amount_minor, a.on_time_share, a.furnisher_id, a.seq, a.deleted) AS row
+     FROM unnest($1::bytea[]) AS k (subject_key)
+     JOIN LATERAL (
+       SELECT * FROM activities WHERE subject_key = k.subject_key AND period >= $2::date AND period < $3::date
+     ) a ON true`,
     [keys, since, until],
   );
   const newest = new Map<string, ActivityRow>();

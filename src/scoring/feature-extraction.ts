@@ -1,6 +1,6 @@
 // The bureau features of one subject at a point in time, computed from their credit file and inquiry times.
 import assert from "node:assert/strict";
-import type { FileAccount, FileActivity, FileStatement } from "../furnishing/credit-file.ts";
+import type { FileAccount, FileActivity, FileStatement } from "../furnishing/index.ts";
 import {
   type AccountKind,
   account_kinds,

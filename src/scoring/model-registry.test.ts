@@ -41,7 +41,7 @@ function trainingLikeScores(model: ScorecardModel, count: number): number[] {
 }
 
 describeEachBackend("model registry", (backend) => {
-  let ctx: AppContext;
+  let ctx: AppContext & { clock: ManualClock };
   let app: App;
   let url: string;
   const keys: Record<string, string> = {};

@@ -1,5 +1,6 @@
 // Tests of the bureau's own scorecards on a small demo population: training, serving, shadow scores, the CLI.
 import assert from "node:assert/strict";
+import { Readable } from "node:stream";
 import { before, it } from "node:test";
 import { ManualClock } from "../config/clock.ts";
 import { loadConfig } from "../config/config.ts";
@@ -7,22 +8,28 @@ import { ephemeralKeyring } from "../config/keyring.ts";
 import { describeEachBackend } from "../db/testing.ts";
 import { loadDemoWorld } from "../demo/demo-world.ts";
 import { loadPopulation, subjectIdentifier } from "../demo/population.ts";
-import { type CreditFile, loadCreditFile } from "../furnishing/index.ts";
+import { type CreditFile, loadCreditFile, receiveSubmission } from "../furnishing/index.ts";
 import type { AppContext } from "../http/context.ts";
 import { subjectKey } from "../identity/index.ts";
+import { recordInquiry } from "../reports/index.ts";
 import { bureauModelCommand } from "./bureau-cli.ts";
 import { bureauFeature } from "./bureau-features.ts";
+import { loadFeatureFiles } from "./credit-file-batch.ts";
+import { buildDataset } from "./dataset.ts";
 import { trainDemoModels } from "./demo-models.ts";
-import { featureWindowStart } from "./feature-extraction.ts";
-import { championFor, type ModelSummary } from "./model-registry.ts";
+import { type FeatureFile, featureWindowStart } from "./feature-extraction.ts";
+import { championFor, type ModelSummary, registerModel } from "./model-registry.ts";
+import { createRng, randomInt } from "./prng.ts";
 import { type ScoreAnswer, scoreProvider } from "./score-provider.ts";
 import { populationStability } from "./score-shadow.ts";
+import { trainScorecard } from "./trainer.ts";
 
 const now = "2026-11-01T08:00:00Z";
 const population = { people: 300, seed: 3 };
 const people_examined = 40;
 
 interface Subject {
+  readonly n: number;
   readonly key: Buffer;
   readonly file: CreditFile;
 }
@@ -30,6 +37,79 @@ interface Subject {
 function available(answer: ScoreAnswer) {
   assert.equal(answer.available, true, JSON.stringify(answer));
   return answer as Extract<ScoreAnswer, { available: true }>;
+}
+
+// A card in which recent inquiries weigh heavily, trained on made-up rows: the demo population has no
+// inquiry before its observation date, so its own cards cannot show inquiries reaching a score.
+function inquiryCard(trained_at: string) {
+  const rng = createRng(7);
+  const rows = Array.from({ length: 3_000 }, () => {
+    const inquiries = randomInt(rng, 8);
+    const utilisation = rng();
+    const bad = rng() < 1 / (1 + Math.exp(3.5 - 0.5 * inquiries - 2 * utilisation));
+    return [String(inquiries), utilisation.toFixed(3), bad ? "1" : "0"];
+  });
+  const table = {
+    header: ["inquiries_12m", "utilisation", "bad"],
+    rows,
+    line_numbers: Int32Array.from(rows, (_, index) => index + 2),
+  };
+  return trainScorecard(buildDataset(table, { target: "bad" }), {
+    name: "inquiry-card",
+    seed: 1,
+    trained_at,
+  });
+}
+
+// A file as sorted JSON lines of the fields features read, for comparing the two loaders.
+function featureView(file: FeatureFile, until_period: string) {
+  const lines = (rows: readonly object[]) =>
+    rows.map((row) => JSON.stringify(row, (_, v) => (typeof v === "bigint" ? String(v) : v))).sort();
+  return {
+    accounts: lines(
+      file.accounts.map(({ furnisher_id, account_ref, kind, opened_on, closed_on, credit_limit_minor }) => ({
+        furnisher_id,
+        account_ref,
+        kind,
+        opened_on,
+        closed_on,
+        credit_limit_minor,
+      })),
+    ),
+    statements: lines(
+      file.statements
+        .filter((row) => row.period < until_period)
+        .map(({ furnisher_id, account_ref, period, balance_minor, days_past_due, status }) => ({
+          furnisher_id,
+          account_ref,
+          period,
+          balance_minor,
+          days_past_due,
+          status,
+        })),
+    ),
+    activities: lines(
+      file.activities
+        .filter((row) => row.period < until_period)
+        .map(({ category, period, count, amount_minor, on_time_share }) => ({
+          category,
+          period,
+          count,
+          amount_minor,
+          on_time_share,
+        })),
+    ),
+  };
+}
+
+async function furnish(ctx: AppContext, furnisher_id: string, records: readonly object[]): Promise<void> {
+  const body = Readable.from([`${records.map((record) => JSON.stringify(record)).join("\n")}\n`]);
+  const { done } = await receiveSubmission(
+    ctx,
+    { furnisher_id, format: "ndjson", gzip: false, channel: "api" },
+    body,
+  );
+  assert.equal((await done).status, "accepted");
 }
 
 function captureIo() {
@@ -61,7 +141,7 @@ describeEachBackend("bureau scorecards on the demo population", (backend) => {
     for (let n = 0; n < people_examined; n += 1) {
       const { id_type, id_number } = subjectIdentifier(n);
       const key = subjectKey(ctx.keyring.pseudonym_key, id_type, id_number);
-      subjects.push({ key, file: await loadCreditFile(ctx.db, key, featureWindowStart(ctx.clock.now())) });
+      subjects.push({ n, key, file: await loadCreditFile(ctx.db, key, featureWindowStart(ctx.clock.now())) });
     }
     credit = subjects.filter((subject) => subject.file.accounts.length > 0);
     thin = subjects.filter(
@@ -184,5 +264,91 @@ describeEachBackend("bureau scorecards on the demo population", (backend) => {
     const bad = captureIo();
     assert.equal(await bureauModelCommand(["bureau-train", "--people", "many"], bad.io, open), 2);
     assert.match(bad.err.join(""), /--people must be a whole number/);
+  });
+
+  it("counts the subject's earlier inquiries, which can cost points as a key factor", async () => {
+    const card = inquiryCard(ctx.clock.now().toISOString());
+    await registerModel(ctx.db, {
+      model: card,
+      regime: "cn",
+      kind: "full",
+      role: "champion",
+      created_at: ctx.clock.now(),
+    });
+    const subject = credit[1] as Subject;
+    const quiet = available(await score(subject.file, subject.key, ctx.clock.now()));
+    for (let day = 1; day <= 6; day += 1) {
+      await recordInquiry(ctx.db.kysely, {
+        institution_id: "donggang-bank",
+        key_id: "k",
+        at: new Date(ctx.clock.now().getTime() - day * 86_400_000),
+        product: "score",
+        purpose: "loan_origination",
+        consent_id: null,
+        subject_key: subject.key,
+        outcome: "answered",
+        log_entry_id: null,
+      });
+    }
+    const asked = available(await score(subject.file, subject.key, ctx.clock.now()));
+    assert.ok(asked.score < quiet.score, `${asked.score} < ${quiet.score}`);
+    assert.ok(asked.reasons.some((reason) => reason.code === "INQUIRIES_12M_HIGH"));
+  });
+
+  it("reads files in batches exactly as the furnishing domain does, corrections and deletions included", async () => {
+    const now_period = ctx.clock.now().toISOString().slice(0, 7);
+    const corrected = credit[2] as Subject;
+    const statement = corrected.file.statements.findLast((row) => row.period < now_period);
+    assert.ok(statement);
+    await furnish(ctx, statement.furnisher_id, [
+      {
+        type: "statement",
+        account_ref: statement.account_ref,
+        period: statement.period,
+        ...subjectIdentifier(corrected.n),
+        balance_minor: 123_456,
+        past_due_minor: 0,
+        days_past_due: 0,
+        scheduled_payment_minor: 0,
+        actual_payment_minor: 0,
+        status: "current",
+      },
+    ]);
+    const withdrawn = thin[0] as Subject;
+    const activity = withdrawn.file.activities.findLast((row) => row.period < now_period);
+    assert.ok(activity);
+    await furnish(ctx, activity.furnisher_id, [
+      {
+        type: "activity",
+        op: "delete",
+        ...subjectIdentifier(withdrawn.n),
+        category: activity.category,
+        period: activity.period,
+      },
+    ]);
+    const subjects = [...credit, ...thin];
+    const since = featureWindowStart(ctx.clock.now());
+    const batch = await loadFeatureFiles(
+      ctx.db,
+      subjects.map((subject) => subject.key),
+      since,
+      now_period,
+    );
+    for (const subject of subjects) {
+      const single = await loadCreditFile(ctx.db, subject.key, since);
+      const batched = batch.get(subject.key.toString("hex")) as FeatureFile;
+      assert.deepEqual(
+        featureView(batched, now_period),
+        featureView(single, now_period),
+        `person ${subject.n}`,
+      );
+    }
+    const corrected_file = batch.get(corrected.key.toString("hex")) as FeatureFile;
+    assert.ok(corrected_file.statements.some((row) => row.balance_minor === 123_456n));
+    const withdrawn_file = batch.get(withdrawn.key.toString("hex")) as FeatureFile;
+    assert.equal(
+      withdrawn_file.activities.length,
+      featureView(withdrawn.file, now_period).activities.length - 1,
+    );
   });
 });

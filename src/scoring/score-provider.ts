@@ -1,10 +1,11 @@
 // The score a report carries: the regime's champion scorecard applied to the subject's file at query time,
 // with every challenger of the same kind scored in shadow.
+import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import type { Database } from "../db/database.ts";
-import type { CreditFile } from "../furnishing/credit-file.ts";
+import type { CreditFile } from "../furnishing/index.ts";
 import type { AppContext } from "../http/context.ts";
-import { inquiriesAbout } from "../reports/inquiries.ts";
+import { inquiriesAbout } from "../reports/index.ts";
 import { rangeBinIndex } from "./binning.ts";
 import { bureauFeaturesAt, type FeatureValues, monthsBefore, scorecardRoute } from "./feature-extraction.ts";
 import { activeVersions, type ModelKind, modelsByVersion } from "./model-registry.ts";
@@ -79,8 +80,7 @@ class ActiveModels {
     const challengers = new Map<ModelKind, LoadedModel[]>();
     for (const row of versions) {
       const compiled = known.get(row.version);
-      // A version retired between the two queries is skipped until the next call sees the change.
-      if (compiled === undefined) continue;
+      assert.ok(compiled !== undefined, "registered models are never deleted");
       const loaded = { version: row.version, compiled };
       if (row.role === "champion") champions.set(row.kind, loaded);
       else challengers.set(row.kind, [...(challengers.get(row.kind) ?? []), loaded]);
