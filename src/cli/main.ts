@@ -2,11 +2,12 @@
 
 import { billingCommand } from "../billing/cli.ts";
 import { migrate } from "../db/migrate.ts";
-import { describeDemoKeys, isEmptyExchange, loadDemoWorld } from "../demo/demo-world.ts";
+import { demo_seed, describeDemoKeys, isEmptyExchange, loadDemoWorld } from "../demo/demo-world.ts";
+import { people_default, people_max, writePopulationFiles } from "../demo/population.ts";
 import { logCommand, witnessCommand } from "../disclosure-log/log-cli.ts";
 import { furnishCommand } from "../furnishing/furnish-command.ts";
 import { modelCommand } from "../scoring/cli.ts";
-import { bureauModelCommand } from "../scoring/index.ts";
+import { bureauModelCommand, trainDemoModels } from "../scoring/index.ts";
 import { retentionCommand } from "../subject-rights/cli.ts";
 import { describeError, type Io, parse, printData, processIo, UsageError, withLocal } from "./cli-kit.ts";
 import { institutionCommand, keyCommand } from "./institution-command.ts";
@@ -30,6 +31,11 @@ Commands:
 
 Every command takes --help. Data commands take --json. Commands that change the store work on the
 data folder or DATABASE_URL directly, or on a running server with --server URL --key KEY.`;
+
+const demoHelp = `Usage: credence demo [--people N] [--out DIR] [--json]
+Loads the demo world into an empty exchange: the institutions, N synthetic people (default ${people_default})
+furnished by the platforms over three weeks, lenders' consented queries, and the bureau's scorecards.
+With --out DIR it only writes one NDJSON file per furnisher (for benchmarks and your own tests).`;
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
@@ -55,13 +61,31 @@ const commands: Record<string, Command> = {
     return 0;
   },
   demo: async (argv, io) => {
-    const { values } = parse(argv, { json: { type: "boolean" } });
-    if (values.help)
-      return (io.stdout("Usage: credence demo [--json]\nLoads the demo world into an empty exchange."), 0);
+    const { values } = parse(argv, {
+      json: { type: "boolean" },
+      people: { type: "string", default: String(people_default) },
+      out: { type: "string" },
+    });
+    if (values.help) return (io.stdout(demoHelp), 0);
+    const people = Number(values.people);
+    if (!Number.isSafeInteger(people) || people < 0 || people > people_max) {
+      throw new UsageError(`--people is a whole number from 0 to ${people_max}`);
+    }
+    if (values.out) {
+      const files = await writePopulationFiles(values.out, { people, seed: demo_seed, now: new Date() });
+      printData(io, Boolean(values.json), files, () =>
+        files.map((file) => `${file.path}: ${file.lines} lines, ${file.bytes} bytes`).join("\n"),
+      );
+      return 0;
+    }
     const world = await withLocal(async (ctx) => {
       if (!(await isEmptyExchange(ctx)))
         throw new UsageError("the exchange already holds institutions; demo loads only into an empty one");
-      return loadDemoWorld(ctx);
+      const loaded = await loadDemoWorld(ctx, people);
+      await trainDemoModels(ctx, people, demo_seed).catch((error: Error) =>
+        io.stderr(`scorecards not trained: ${error.message}`),
+      );
+      return loaded;
     });
     printData(io, Boolean(values.json), world, () => describeDemoKeys(world));
     return 0;

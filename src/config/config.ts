@@ -79,7 +79,7 @@ const fields = {
     .optional(),
   CREDENCE_QUERY_RATE_PER_S: positiveInt(1_000_000).default(200),
   CREDENCE_QUERY_DAILY_QUOTA: positiveInt(1_000_000_000).default(1_000_000),
-  CREDENCE_DEMO_PEOPLE: z.coerce.number().int().min(0).max(100_000_000).default(10_000),
+  CREDENCE_DEMO_PEOPLE: z.coerce.number().int().min(0).max(100_000_000).default(2_000),
   NATS_URL: z
     .string()
     .regex(/^(nats|tls):\/\//, "must start with nats:// or tls://")
