@@ -8,6 +8,7 @@ import { copyText } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { openDatabase } from "../src/db/open-database.ts";
 import { generateStatementRows, writeNdjsonFile } from "../src/demo/population.ts";
+import { statementColumns } from "../src/furnishing/ingest.ts";
 import { receiveSubmission } from "../src/furnishing/submissions.ts";
 import { createInstitution } from "../src/institutions/institutions.ts";
 
@@ -92,20 +93,7 @@ if (phase === "generate") {
   const bytes = await db.transaction((tx) =>
     tx.copyInText(
       "statements_raw",
-      [
-        "furnisher_id",
-        "account_ref",
-        "period",
-        "seq",
-        "deleted",
-        "balance_minor",
-        "past_due_minor",
-        "days_past_due",
-        "scheduled_payment_minor",
-        "actual_payment_minor",
-        "status",
-        "notified_on",
-      ],
+      statementColumns,
       wholeLines(fs.createReadStream(`${file}.copy`, { highWaterMark: 1 << 20 })),
     ),
   );

@@ -45,6 +45,14 @@ const consentId = z.string().regex(/^cs_[a-f0-9]{24}$/, "cs_ followed by 24 hexa
 
 export const consentRoutes: RouteModule = (app, ctx) => {
   const { kysely } = ctx.db;
+  /** One of the lender's own consents, or the error that says why not. */
+  const lendersConsent = async (id: string, lender_id: string) => {
+    const row = await findConsent(kysely, id);
+    if (!row) throw new ApiError("CONSENT_UNKNOWN", `There is no consent ${id}.`);
+    if (row.lender_id !== lender_id)
+      throw new ApiError("CONSENT_NOT_YOURS", "The consent names another lender.");
+    return row;
+  };
   const tags = ["consents"];
 
   app.get(
@@ -129,11 +137,7 @@ export const consentRoutes: RouteModule = (app, ctx) => {
       },
     },
     async (request) => {
-      const lender = institutionOf(request);
-      const row = await findConsent(kysely, request.params.id);
-      if (!row) throw new ApiError("CONSENT_UNKNOWN", `There is no consent ${request.params.id}.`);
-      if (row.lender_id !== lender.institution_id)
-        throw new ApiError("CONSENT_NOT_YOURS", "The consent names another lender.");
+      const row = await lendersConsent(request.params.id, institutionOf(request).institution_id);
       return publicConsent(row, ctx.clock.now());
     },
   );
@@ -150,11 +154,7 @@ export const consentRoutes: RouteModule = (app, ctx) => {
       },
     },
     async (request) => {
-      const lender = institutionOf(request);
-      const row = await findConsent(kysely, request.params.id);
-      if (!row) throw new ApiError("CONSENT_UNKNOWN", `There is no consent ${request.params.id}.`);
-      if (row.lender_id !== lender.institution_id)
-        throw new ApiError("CONSENT_NOT_YOURS", "The consent names another lender.");
+      const row = await lendersConsent(request.params.id, institutionOf(request).institution_id);
       return publicConsent(await revokeConsent(kysely, row.id, "lender", ctx.clock), ctx.clock.now());
     },
   );

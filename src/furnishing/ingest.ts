@@ -62,7 +62,8 @@ const accountColumns = [
   "co_lender_id",
   "closed_on",
 ] as const;
-const statementColumns = [
+/** The statements table's columns in COPY order; the ingest benchmark's raw COPY uses the same list. */
+export const statementColumns = [
   "furnisher_id",
   "account_ref",
   "period",
