@@ -106,6 +106,8 @@ describeEachBackend("oversight anomalies over HTTP", (backend) => {
     // all became loans (half its own, half co-lent by the platform); a subject asked about by four lenders
     // nine times in a day; a co-lent loan the co-lending bank queried the bureau about the day before.
     await dailyQueries("steady-bank", "2026-09-25", "2026-11-01", 60);
+    // The steady lender also lends: 3,000 loans over the year, 250 a month, so 1,800 queries a month is normal.
+    await taggedAccounts("steady-bank", null, "steady", 1, 3000, "2026-05-01");
     await taggedQueries("lending-bank", "2026-07-24T03:00:00Z", "lend", 100);
     await taggedAccounts("lending-bank", null, "lend", 1, 50, "2026-08-03");
     await taggedAccounts("plat", "LEGAL-LENDING-BANK", "lend", 51, 100, "2026-08-03");
@@ -230,13 +232,24 @@ describeEachBackend("oversight anomalies over HTTP", (backend) => {
     assert.deepEqual(report.by_kind, {
       query_volume_spike: 1,
       query_harvesting: 1,
+      query_volume_over_lending: 1,
       subject_query_burst: 2,
       direct_channel: 2,
     });
+    const overLending = report.items.filter((item) => item.kind === "query_volume_over_lending");
+    assert.deepEqual(
+      overLending.map((item) => [
+        item.institution_id,
+        item.evidence.queries_answered,
+        item.evidence.loans_past_year,
+      ]),
+      [["spiky-bank", 663, 0]],
+    );
     const before = await anomalies("?from=2026-10-01&to=2026-10-26");
     assert.deepEqual(before.by_kind, {
       query_volume_spike: 0,
       query_harvesting: 1,
+      query_volume_over_lending: 1,
       subject_query_burst: 0,
       direct_channel: 0,
     });

@@ -1,4 +1,4 @@
-// Anomalies for the regulator: query volume far above a lender's own history, queries that harvest data
+// Anomalies for the regulator: query volume far above a lender's own history or its lending, queries that harvest data
 // rather than lead to loans, bursts of queries on one subject, and co-lent loans that went around the bureau.
 import type { Database } from "../db/database.ts";
 import type { DayRange } from "./day-range.ts";
@@ -23,6 +23,11 @@ export const anomalyThresholds = {
   harvesting_follow_days: 60,
   /** ...and is flagged when fewer than this share of its queries were. */
   harvesting_followed_share_max: 0.02,
+  /** A lender whose answered queries in the last `lending_window_days`, at least `lending_queries_min`... */
+  lending_queries_min: 100,
+  lending_window_days: 30,
+  /** ...exceed this multiple of the loans it made per month over the past year is querying far beyond its lending. */
+  lending_ratio_max: 10,
   /** One subject queried in one day by at least this many distinct lenders... */
   subject_burst_lenders_min: 5,
   /** ...or at least this many times in all. */
@@ -32,6 +37,7 @@ export const anomalyThresholds = {
 export const anomalyKinds = [
   "query_volume_spike",
   "query_harvesting",
+  "query_volume_over_lending",
   "subject_query_burst",
   "direct_channel",
 ] as const;
@@ -182,6 +188,42 @@ async function harvesting(db: Pick<Database, "query">, range: DayRange): Promise
     });
 }
 
+/**
+ * Lenders whose recent query volume is far above their loan volume: answered queries in the last window against
+ * the accounts they furnished or co-lent per month over the past year.
+ */
+async function volumeOverLending(db: Pick<Database, "query">, range: DayRange): Promise<Anomaly[]> {
+  const window_from = addDays(range.to, 1 - t.lending_window_days);
+  const year_from = addDays(range.to, -364);
+  const rows = await db.query<{ institution_id: string; answered: number; loans: number }>(
+    `SELECT i.institution_id, count(*)::int AS answered,
+       (SELECT count(DISTINCT (a.furnisher_id, a.account_ref))::int FROM accounts a
+         WHERE (a.furnisher_id = i.institution_id OR a.co_lender_id = l.legal_id)
+           AND a.opened_on >= $3::date AND a.opened_on <= $4::date) AS loans
+     FROM inquiries i JOIN institutions l ON l.id = i.institution_id
+     WHERE i.outcome = 'answered' AND i.at >= $1 AND i.at < $2
+     GROUP BY i.institution_id, l.legal_id HAVING count(*) >= $5`,
+    [dayStart(window_from), dayStart(addDays(range.to, 1)), year_from, range.to, t.lending_queries_min],
+  );
+  return rows
+    .filter((row) => row.answered > (t.lending_ratio_max * row.loans) / 12)
+    .map((row) => {
+      const loans_per_month = Math.round((row.loans / 12) * 10) / 10;
+      return {
+        kind: "query_volume_over_lending" as const,
+        institution_id: row.institution_id,
+        day: range.to,
+        rule: `${row.answered} answered queries in ${t.lending_window_days} days >= ${t.lending_queries_min} and > ${t.lending_ratio_max} × ${loans_per_month} loans a month over the past year`,
+        evidence: {
+          queries_answered: row.answered,
+          window_from,
+          loans_past_year: row.loans,
+          loans_per_month,
+        },
+      };
+    });
+}
+
 async function subjectBursts(db: Pick<Database, "query">, range: DayRange): Promise<Anomaly[]> {
   const { start, end } = instantsOf(range);
   const rows = await db.query<{
@@ -267,6 +309,7 @@ export async function detectAnomalies(db: Pick<Database, "query">, range: DayRan
     await Promise.all([
       volumeSpikes(db, range),
       harvesting(db, range),
+      volumeOverLending(db, range),
       subjectBursts(db, range),
       directChannels(db, range),
     ])
