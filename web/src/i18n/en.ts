@@ -137,6 +137,7 @@ export const en = {
     anomaly: {
       query_volume_spike: "Query volume spike",
       query_harvesting: "Harvesting (queries without loans)",
+      query_volume_over_lending: "Queries far above lending",
       subject_query_burst: "Burst of queries on one person",
       direct_channel: "Lending around the bureau",
     },

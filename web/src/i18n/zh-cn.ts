@@ -134,6 +134,7 @@ export const zhCN: Messages<typeof en> = {
     anomaly: {
       query_volume_spike: "查询量激增",
       query_harvesting: "批量查询（查而不贷）",
+      query_volume_over_lending: "查询量远超放贷量",
       subject_query_burst: "同一人被密集查询",
       direct_channel: "绕过征信机构放贷",
     },
