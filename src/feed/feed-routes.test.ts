@@ -275,6 +275,17 @@ describeEachBackend("feed over HTTP", (backend) => {
       receiver.answer = 200;
       assert.equal((await dispatcher.runOnce()).delivered, 1);
       assert.deepEqual(receiver.ids(), [id, id]);
+      type Latest = { items: { event: { id: string; type: string }; state: string }[] };
+      const latest = await call<Latest>(`${url}/v1/alerts?limit=5`, { key: bank });
+      assert.deepEqual(
+        latest.body.items.filter((item) => item.event.id === id).map((item) => [item.event.type, item.state]),
+        [["inquiry.new", "delivered"]],
+      );
+      const others = await call<Latest>(`${url}/v1/alerts`, { key: rival });
+      assert.ok(
+        others.body.items.every((item) => item.event.id !== id),
+        "a lender sees only its own alerts",
+      );
     } finally {
       await receiver.down();
     }

@@ -4,6 +4,7 @@ import { institutionOf, requireRoles } from "../http/auth.ts";
 import type { RouteModule } from "../http/context.ts";
 import { dead_letters_page_rows_max, listDeadLetters, redeliverDeadLetter } from "./dead-letters.ts";
 import { eventTypes } from "./event-types.ts";
+import { latest_alerts_max, latestAlerts } from "./latest-alerts.ts";
 import {
   cancelSubscription,
   listSubscriptions,
@@ -135,6 +136,41 @@ export const feedRoutes: RouteModule = (app, ctx) => {
       },
     },
     async (request) => findWebhook(ctx.db, institutionOf(request).institution_id),
+  );
+
+  app.get(
+    "/v1/alerts",
+    {
+      onRequest: requireRoles(ctx, "lender"),
+      schema: {
+        tags,
+        summary:
+          "This lender's latest alerts in every state (pending, delivered, dead, dropped), newest first",
+        querystring: z.strictObject({
+          limit: z.coerce.number().int().min(1).max(latest_alerts_max).default(50),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                event: alertSchema,
+                state: z.enum(["pending", "delivered", "dead", "dropped"]),
+                attempts: z.number().int(),
+                finished_at: z.date().nullable(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({
+      items: (await latestAlerts(ctx.db, institutionOf(request).institution_id, request.query.limit)).map(
+        (alert) => ({
+          ...alert,
+          event: { ...alert.event, type: alert.event.type as (typeof eventTypes)[number] },
+        }),
+      ),
+    }),
   );
 
   app.get(

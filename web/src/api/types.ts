@@ -368,6 +368,13 @@ export interface Alert {
   readonly data: Record<string, unknown>;
 }
 
+export interface LatestAlert {
+  readonly event: Alert;
+  readonly state: "pending" | "delivered" | "dead" | "dropped";
+  readonly attempts: number;
+  readonly finished_at: string | null;
+}
+
 export interface DeadLetter {
   readonly event: Alert;
   readonly attempts: number;

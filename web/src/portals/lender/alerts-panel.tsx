@@ -2,7 +2,7 @@
 // The panel says so plainly when the server has no alert feed.
 import { type FormEvent, useId, useState } from "react";
 import { ApiProblem, apiJson } from "../../api/client.ts";
-import type { Consent, DeadLetter, Subscription } from "../../api/types.ts";
+import type { Consent, DeadLetter, LatestAlert, Subscription } from "../../api/types.ts";
 import { useApi } from "../../api/use-api.ts";
 import { Badge } from "../../components/badge.tsx";
 import { DataTable } from "../../components/data-table.tsx";
@@ -121,6 +121,35 @@ function WebhookForm() {
         </p>
       )}
       <ProblemNotice error={error} />
+    </>
+  );
+}
+
+function LatestAlerts() {
+  const { t, label, locale } = useLabels();
+  const loaded = useApi<{ items: LatestAlert[] }>("/v1/alerts?limit=50");
+  return (
+    <>
+      <h3>{t("lender.alerts.latest")}</h3>
+      <LoadedView loaded={loaded}>
+        {({ items }) => (
+          <DataTable
+            caption={t("lender.alerts.latest")}
+            rows={items}
+            rowKey={(row) => row.event.id}
+            empty={t("lender.alerts.noLatest")}
+            columns={[
+              {
+                header: t("lender.alerts.type"),
+                cell: (row) => label("alertType", alertKey(row.event.type)),
+              },
+              { header: t("lender.alerts.time"), cell: (row) => formatDateTime(row.event.time, locale) },
+              { header: t("lender.consent.id"), cell: (row) => <code>{row.event.consent_id}</code> },
+              { header: t("lender.alerts.state"), cell: (row) => t(`lender.alerts.states.${row.state}`) },
+            ]}
+          />
+        )}
+      </LoadedView>
     </>
   );
 }
@@ -247,6 +276,7 @@ export function AlertsPanel() {
         )}
       </LoadedView>
       <WebhookForm />
+      <LatestAlerts />
       <DeadLetters />
     </Section>
   );
