@@ -1,5 +1,6 @@
 // The subject's own report: everything the bureau holds about them, unmasked, free a few times per calendar
 // year by regime and priced after that, each request counted and each charge recorded.
+
 import { randomBytes } from "node:crypto";
 import type { RegimeCode, RegimeProfile } from "../config/regimes.ts";
 import type { Database } from "../db/database.ts";
@@ -10,6 +11,7 @@ import { getPersonalData } from "../identity/vault.ts";
 import { listInstitutions } from "../institutions/institutions.ts";
 import { assembleReport, type CreditReport, inquiry_years } from "../reports/credit-report.ts";
 import { inquiriesAbout } from "../reports/inquiries.ts";
+import { type ScoreAnswer, scoreProvider } from "../scoring/index.ts";
 import { reportAnnotations } from "./annotations.ts";
 import { whole_file_since } from "./report-items.ts";
 
@@ -49,6 +51,8 @@ export interface OwnReport {
   readonly free_copies_left_this_year: number;
   /** The charge for this copy; null when it was free. */
   readonly charged: { price_minor: bigint; currency: string } | null;
+  /** The person's own score with the reasons that cost it most points (PIPL Art. 24), when a model exists. */
+  readonly score: ScoreAnswer;
 }
 
 async function freeCopiesUsed(
@@ -113,6 +117,7 @@ export async function ownReport(
       now,
     },
   );
+  const score = await scoreProvider(ctx)(file, subject_key, now);
   const regime = ctx.config.regime;
   const year = now.getUTCFullYear();
   const request_id = `or_${randomBytes(12).toString("hex")}`;
@@ -142,6 +147,7 @@ export async function ownReport(
       free,
       free_copies_left_this_year: Math.max(0, regime.free_own_reports_per_year - used - (free ? 1 : 0)),
       charged: free ? null : price,
+      score,
     };
   });
 }

@@ -59,6 +59,7 @@ type OwnReportBody = {
   free: boolean;
   free_copies_left_this_year: number;
   charged: { price_minor: number; currency: string } | null;
+  score: { available: boolean; reason_code?: string };
   report: {
     accounts: { item: string; account_ref?: string; furnisher: { id?: string; name?: string } }[];
     disputes: { item: string; status: string }[];
@@ -130,6 +131,8 @@ describeEachBackend("subject rights over HTTP", (backend) => {
     assert.equal(body.free, true);
     assert.equal(body.free_copies_left_this_year, 1);
     assert.equal(body.charged, null);
+    // No model is registered in this test, so the score says why it is missing rather than being absent.
+    assert.deepEqual(body.score, { available: false, reason_code: "NO_MODEL" });
     // The subject sees the furnisher by name and their own account reference.
     assert.deepEqual(body.report.accounts[0]?.furnisher, { id: "pay-app", name: "pay-app name" });
     assert.equal(body.report.accounts[0]?.account_ref, "PAY-2");
