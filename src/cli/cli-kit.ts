@@ -40,6 +40,12 @@ export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(
   }
 }
 
+/** Prints a command's help; a command asked for --help succeeds. */
+export function printHelp(io: Io, text: string): number {
+  io.stdout(text);
+  return 0;
+}
+
 export function printData(io: Io, json: boolean, data: unknown, human: () => string): void {
   io.stdout(json ? JSON.stringify(data, jsonReplacer, 2) : human());
 }

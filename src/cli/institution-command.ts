@@ -10,7 +10,7 @@ import {
   roles,
 } from "../institutions/index.ts";
 import { getInstitution, type Institution } from "../institutions/institutions.ts";
-import { type Io, parse, printData, remote, UsageError, withLocal } from "./cli-kit.ts";
+import { type Io, parse, printData, printHelp, remote, UsageError, withLocal } from "./cli-kit.ts";
 
 export const institutionHelp = `Usage:
   credence institution add --id ID --name NAME --legal-id LEGAL --roles furnisher,lender --kind platform [--stake-bp 2500] [--json]
@@ -55,7 +55,7 @@ export async function institutionCommand(argv: string[], io: Io): Promise<number
   const [action, ...rest] = argv;
   if (action === "list") {
     const { values } = parse(rest, remoteOptions);
-    if (values.help) return (io.stdout(institutionHelp), 0);
+    if (values.help) return printHelp(io, institutionHelp);
     const client = viaServer(values);
     const items = client
       ? (await client<{ items: Institution[] }>("GET", "/v1/institutions")).items
@@ -78,7 +78,7 @@ export async function institutionCommand(argv: string[], io: Io): Promise<number
       kind: { type: "string" },
       "stake-bp": { type: "string" },
     });
-    if (values.help) return (io.stdout(institutionHelp), 0);
+    if (values.help) return printHelp(io, institutionHelp);
     for (const required of ["id", "name", "legal-id", "roles", "kind"] as const) {
       if (!values[required]) throw new UsageError(`institution add needs --${required}`);
     }
@@ -114,7 +114,7 @@ export async function keyCommand(argv: string[], io: Io): Promise<number> {
       roles: { type: "string" },
       label: { type: "string" },
     });
-    if (values.help) return (io.stdout(keyHelp), 0);
+    if (values.help) return printHelp(io, keyHelp);
     if (!values.institution) throw new UsageError("key create needs --institution ID");
     const input = { roles: parseRoles(values.roles), label: values.label };
     const client = viaServer(values);
@@ -142,7 +142,7 @@ export async function keyCommand(argv: string[], io: Io): Promise<number> {
   }
   if (action === "revoke") {
     const { values, positionals } = parse(rest, remoteOptions, true);
-    if (values.help) return (io.stdout(keyHelp), 0);
+    if (values.help) return printHelp(io, keyHelp);
     const id = positionals[0];
     if (!id || positionals.length !== 1) throw new UsageError("key revoke needs exactly one KEY_ID");
     const client = viaServer(values);

@@ -9,7 +9,16 @@ import { furnishCommand } from "../furnishing/furnish-command.ts";
 import { modelCommand } from "../scoring/cli.ts";
 import { bureauModelCommand, trainDemoModels } from "../scoring/index.ts";
 import { retentionCommand } from "../subject-rights/cli.ts";
-import { describeError, type Io, parse, printData, processIo, UsageError, withLocal } from "./cli-kit.ts";
+import {
+  describeError,
+  type Io,
+  parse,
+  printData,
+  printHelp,
+  processIo,
+  UsageError,
+  withLocal,
+} from "./cli-kit.ts";
 import { institutionCommand, keyCommand } from "./institution-command.ts";
 import { serveCommand } from "./serve-command.ts";
 
@@ -53,7 +62,7 @@ const commands: Record<string, Command> = {
   migrate: async (argv, io) => {
     const { values } = parse(argv, { json: { type: "boolean" } });
     if (values.help)
-      return (io.stdout("Usage: credence migrate [--json]\nApplies pending SQL migrations."), 0);
+      return printHelp(io, "Usage: credence migrate [--json]\nApplies pending SQL migrations.");
     const result = await withLocal((ctx) => migrate(ctx.db));
     printData(io, Boolean(values.json), result, () =>
       result.applied.length ? `applied ${result.applied.join(", ")}` : "the database is up to date",
@@ -66,7 +75,7 @@ const commands: Record<string, Command> = {
       people: { type: "string", default: String(people_default) },
       out: { type: "string" },
     });
-    if (values.help) return (io.stdout(demoHelp), 0);
+    if (values.help) return printHelp(io, demoHelp);
     const people = Number(values.people);
     if (!Number.isSafeInteger(people) || people < 0 || people > people_max) {
       throw new UsageError(`--people is a whole number from 0 to ${people_max}`);

@@ -194,7 +194,7 @@ export const consentRoutes: RouteModule = (app, ctx) => {
     async (request) => {
       const subject = subjectOf(request);
       const row = await findConsent(kysely, request.params.id);
-      if (!row || !row.subject_key.equals(subject.subject_key)) {
+      if (!row?.subject_key.equals(subject.subject_key)) {
         throw new ApiError("SUBJECT_FORBIDDEN", "A personal token may revoke only its own consents.");
       }
       return publicConsent(await revokeConsent(kysely, row.id, "subject", ctx.clock), ctx.clock.now());

@@ -1,6 +1,6 @@
 // `credence log checkpoint|key|verify` and `credence witness`: the log seen from outside, with public data only.
 import fs from "node:fs";
-import { type Io, parse, printData, UsageError, withLocal } from "../cli/cli-kit.ts";
+import { type Io, parse, printData, printHelp, UsageError, withLocal } from "../cli/cli-kit.ts";
 import { base64Decode } from "./bytes.ts";
 import { cosignatureVerifier } from "./cosignature.ts";
 import { commitSubject, decodeEntry } from "./entry.ts";
@@ -55,7 +55,7 @@ export async function logCommand(argv: string[], io: Io): Promise<number> {
   const [action, ...rest] = argv;
   if (action === "checkpoint" || action === "key") {
     const { values } = parse(rest, { server: { type: "string" }, json: { type: "boolean" } });
-    if (values.help) return (io.stdout(logHelp), 0);
+    if (values.help) return printHelp(io, logHelp);
     if (action === "key") {
       const key = values.server
         ? ((await (await fetch(new URL("/v1/log/key", values.server))).json()) as { verifier_key: string })
@@ -85,7 +85,7 @@ export async function logCommand(argv: string[], io: Io): Promise<number> {
       quorum: { type: "string" },
       json: { type: "boolean" },
     });
-    if (values.help) return (io.stdout(logHelp), 0);
+    if (values.help) return printHelp(io, logHelp);
     if (!values.key) throw new UsageError("log verify needs --key VKEY (the bureau's verifier key)");
     const page = values.disclosures
       ? (JSON.parse(readText(values.disclosures)) as DisclosurePage)
@@ -181,7 +181,7 @@ export async function witnessCommand(argv: string[], io: Io): Promise<number> {
     once: { type: "boolean" },
     json: { type: "boolean" },
   });
-  if (values.help) return (io.stdout(witnessHelp), 0);
+  if (values.help) return printHelp(io, witnessHelp);
   const urls = values.bureau ?? [];
   const keys = values["api-key"] ?? [];
   if (urls.length === 0 || urls.length !== keys.length)

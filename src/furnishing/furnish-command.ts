@@ -2,7 +2,7 @@
 // with a progress bar on a terminal and a JSON summary with --json.
 import fs from "node:fs";
 import { Transform } from "node:stream";
-import { type Io, parse, printData, UsageError, withLocal } from "../cli/cli-kit.ts";
+import { type Io, parse, printData, printHelp, UsageError, withLocal } from "../cli/cli-kit.ts";
 import { getInstitution } from "../institutions/institutions.ts";
 import { receiveSubmission, type SubmissionRow } from "./submissions.ts";
 
@@ -57,7 +57,7 @@ export async function furnishCommand(argv: string[], io: Io): Promise<number> {
     },
     true,
   );
-  if (values.help) return (io.stdout(furnishHelp), 0);
+  if (values.help) return printHelp(io, furnishHelp);
   const file = positionals[0];
   if (!file || positionals.length !== 1) throw new UsageError("furnish needs exactly one FILE");
   if (!fs.existsSync(file)) throw new UsageError(`cannot read ${file}`);
