@@ -10,7 +10,6 @@ import { allRoutes } from "../http/routes.ts";
 import { buildServer } from "../http/server.ts";
 import { call, ensureInstitution } from "../http/testing.ts";
 import { FeedDispatcher } from "./dispatcher.ts";
-import { feedRoutes } from "./feed-routes.ts";
 import { ManualScheduler } from "./scheduler.ts";
 import { recordInquiryEvent } from "./subject-events.ts";
 import { TestReceiver } from "./test-receiver.ts";
@@ -60,8 +59,7 @@ describeEachBackend("feed over HTTP", (backend) => {
   before(async () => {
     const config = loadConfig({ CREDENCE_LOG_LEVEL: "silent" });
     ctx = { config, db: backend().db, keyring: ephemeralKeyring(), clock };
-    // The lead adds feedRoutes to allRoutes; until then this suite adds it itself.
-    const routes = allRoutes.includes(feedRoutes) ? allRoutes : [...allRoutes, feedRoutes];
+    const routes = allRoutes;
     app = await buildServer(ctx, { logging: false, routes });
     await app.listen({ host: "127.0.0.1", port: 0 });
     const address = app.server.address();

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { after, before, it } from "node:test";
 import { describeEachBackend } from "../db/testing.ts";
-import { call, type TestServer } from "../http/testing.ts";
-import { admit, startOversightServer } from "./test-support.ts";
+import { call, startTestServer, type TestServer } from "../http/testing.ts";
+import { admit } from "./test-support.ts";
 
 type Anomaly = {
   kind: string;
@@ -95,7 +95,7 @@ describeEachBackend("oversight anomalies over HTTP", (backend) => {
   };
 
   before(async () => {
-    server = await startOversightServer(backend());
+    server = await startTestServer(backend());
     regulator = await admit(server, "test-regulator", ["regulator"], "regulator");
     for (const id of ["steady-bank", "spiky-bank", "harvest-bank", "lending-bank", "co-bank", "bank-e"]) {
       await admit(server, id, ["lender", "furnisher"], "bank");

@@ -2,9 +2,9 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { describeEachBackend } from "../db/testing.ts";
-import { call, type TestServer } from "../http/testing.ts";
+import { call, startTestServer, type TestServer } from "../http/testing.ts";
 import { scheduleComplianceSnapshots, snapshotCompliance } from "./compliance-history.ts";
-import { accountsFor, admit, furnish, person, startOversightServer } from "./test-support.ts";
+import { accountsFor, admit, furnish, person } from "./test-support.ts";
 
 type Row = {
   institution_id: string;
@@ -48,7 +48,7 @@ describeEachBackend("oversight compliance board over HTTP", (backend) => {
     call(`${server.url}/v1/oversight/mandates/${id}`, { method: "PUT", key, body });
 
   before(async () => {
-    server = await startOversightServer(backend(), { CREDENCE_REJECT_SHARE_MAX: "0.5" });
+    server = await startTestServer(backend(), { CREDENCE_REJECT_SHARE_MAX: "0.5" });
     regulator = await admit(server, "test-regulator", ["regulator"], "regulator");
     lender = await admit(server, "plain-bank", ["lender"], "bank");
     for (const id of ["p-idle", "p-onboard", "p-partial", "p-full", "p-noisy"]) {

@@ -4,8 +4,8 @@ import { randomBytes } from "node:crypto";
 import { after, before, it } from "node:test";
 import { describeEachBackend } from "../db/testing.ts";
 import { encodeEntry } from "../disclosure-log/index.ts";
-import { call, type TestServer } from "../http/testing.ts";
-import { accountsFor, admit, furnish, person, startOversightServer } from "./test-support.ts";
+import { call, startTestServer, type TestServer } from "../http/testing.ts";
+import { accountsFor, admit, furnish, person } from "./test-support.ts";
 
 type Report = {
   window: { from: string; to: string };
@@ -65,7 +65,7 @@ describeEachBackend("oversight neutrality report over HTTP", (backend) => {
   };
 
   before(async () => {
-    server = await startOversightServer(backend());
+    server = await startTestServer(backend());
     regulator = await admit(server, "test-regulator", ["regulator"], "regulator");
     shareholder = await admit(server, "mall-holder", ["furnisher", "lender"], "platform", 2_500);
     bank = await admit(server, "other-bank", ["lender"], "bank");

@@ -1,52 +1,9 @@
-// Test kit for the oversight tests: a test server with the oversight routes, institutions with keys, and
-// helpers that furnish, consent and query through the real API.
+// Test kit for the oversight tests: institutions with keys, and helpers that furnish, consent and query
+// through the real API of startTestServer.
 import assert from "node:assert/strict";
-import { ManualClock } from "../config/clock.ts";
-import { loadConfig } from "../config/config.ts";
-import { ephemeralKeyring } from "../config/keyring.ts";
-import type { Backend } from "../db/testing.ts";
 import { uniqueResidentId } from "../demo/synthetic-ids.ts";
-import { logSequencer } from "../disclosure-log/log-sequencer-factory.ts";
-import type { AppContext, RouteModule } from "../http/context.ts";
-import { allRoutes } from "../http/routes.ts";
-import { buildServer } from "../http/server.ts";
 import { call, ensureInstitution, type TestServer } from "../http/testing.ts";
 import type { NewInstitution } from "../institutions/index.ts";
-import { oversightRoutes } from "./oversight-routes.ts";
-
-/** The app's routes with the oversight routes added once, whether or not the app already registers them. */
-const routes: readonly RouteModule[] = allRoutes.includes(oversightRoutes)
-  ? allRoutes
-  : [...allRoutes, oversightRoutes];
-
-export async function startOversightServer(
-  backend: Backend,
-  env: Record<string, string> = {},
-  clock = new ManualClock("2026-11-01T08:00:00Z"),
-): Promise<TestServer> {
-  const config = loadConfig({ CREDENCE_LOG_LEVEL: "silent", ...env });
-  const ctx: AppContext = { config, db: backend.db, keyring: ephemeralKeyring(), clock };
-  const app = await buildServer(ctx, { logging: false, routes });
-  await app.listen({ host: "127.0.0.1", port: 0 });
-  const address = app.server.address();
-  assert.ok(address && typeof address !== "string");
-  const bureau = await ensureInstitution(ctx, {
-    id: "test-bureau",
-    name: "Test Bureau",
-    legal_id: "TEST-BUREAU",
-    roles: ["bureau"],
-    kind: "bureau",
-  });
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    app,
-    ctx,
-    clock,
-    bureau_key: bureau.token,
-    drainLog: () => logSequencer(ctx).drain(),
-    close: () => app.close(),
-  };
-}
 
 /** Admits an institution with the given roles and returns a key for it. */
 export async function admit(

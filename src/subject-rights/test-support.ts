@@ -1,23 +1,13 @@
-// Test kit for subject rights: a real server with the routes these tests need (reports annotated by this
-// domain), and helpers to furnish, consent, query, issue personal tokens and integrate the log.
+// Test kit for subject rights: the real server with two platforms and a bank, and helpers to furnish, consent, query, issue personal tokens and integrate the log.
 import { ManualClock } from "../config/clock.ts";
-import { loadConfig } from "../config/config.ts";
-import { ephemeralKeyring } from "../config/keyring.ts";
-import { consentRoutes } from "../consent/consent-routes.ts";
 import type { Backend } from "../db/testing.ts";
 import { uniqueResidentId } from "../demo/synthetic-ids.ts";
 import { LogSequencer } from "../disclosure-log/log-store.ts";
-import { furnishingRoutes } from "../furnishing/furnishing-routes.ts";
 import type { App, AppContext } from "../http/context.ts";
-import { buildServer } from "../http/server.ts";
-import { call, ensureInstitution } from "../http/testing.ts";
+import { call, ensureInstitution, startTestServer } from "../http/testing.ts";
 import { bureauKey } from "../identity/bureau-key.ts";
 import { resolveSubjectKey } from "../identity/subject-identity.ts";
-import { institutionRoutes } from "../institutions/institution-routes.ts";
 import { issueSubjectToken } from "../institutions/institutions.ts";
-import { reportRoutes } from "../reports/report-routes.ts";
-import { reportAnnotations } from "./annotations.ts";
-import { subjectRightsRoutes } from "./subject-rights-routes.ts";
 
 export interface RightsServer {
   readonly url: string;
@@ -32,30 +22,17 @@ export interface RightsServer {
 export const person = (n: number) => ({ id_type: "cn_resident_id", id_number: uniqueResidentId(n) });
 export const evidence = { sha256: "a".repeat(64), ref: "signed-form-001" };
 
-/** A furnisher-and-lender exchange: two platforms that furnish, one bank that queries. */
+/** The whole exchange with two platforms that furnish and one bank that queries. */
 export async function startRightsServer(
   backend: Backend,
   clock = new ManualClock("2026-11-01T08:00:00Z"),
 ): Promise<RightsServer> {
-  const config = loadConfig({
-    CREDENCE_LOG_LEVEL: "silent",
-    CREDENCE_QUERY_RATE_PER_S: "1000",
-    CREDENCE_QUERY_DAILY_QUOTA: "1000",
-  });
-  const ctx: AppContext = { config, db: backend.db, keyring: ephemeralKeyring(), clock };
-  const app = await buildServer(ctx, {
-    logging: false,
-    routes: [
-      institutionRoutes,
-      furnishingRoutes,
-      consentRoutes,
-      reportRoutes({ annotations: (context) => (key, now) => reportAnnotations(context.db, key, now) }),
-      subjectRightsRoutes,
-    ],
-  });
-  await app.listen({ host: "127.0.0.1", port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === "string") throw new Error("server has no port");
+  const server = await startTestServer(
+    backend,
+    { CREDENCE_QUERY_RATE_PER_S: "1000", CREDENCE_QUERY_DAILY_QUOTA: "1000" },
+    clock,
+  );
+  const { ctx } = server;
   const keys: Record<string, string> = {};
   for (const [id, roles, kind] of [
     ["pay-app", ["furnisher"], "platform"],
@@ -66,7 +43,7 @@ export async function startRightsServer(
       await ensureInstitution(ctx, { id, name: `${id} name`, legal_id: `L-${id}`, roles: [...roles], kind })
     ).token;
   }
-  return { url: `http://127.0.0.1:${address.port}`, app, ctx, clock, keys, close: () => app.close() };
+  return { ...server, keys };
 }
 
 /** Furnishes NDJSON records as `furnisher` and checks that every line was accepted. */
