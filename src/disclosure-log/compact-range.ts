@@ -64,8 +64,14 @@ export class CompactRange {
     return this.#size === 0 ? emptyRootHash() : foldRight(this.#frontier);
   }
 
-  /** Appends leaf hashes (see leafHash) in order. */
-  append(leaf_hashes: readonly Uint8Array[]): AppendResult {
+  /**
+   * Appends leaf hashes (see leafHash) in order. A server may pass its native SHA-256 node hash, which must
+   * compute exactly nodeHash.
+   */
+  append(
+    leaf_hashes: readonly Uint8Array[],
+    node_hash: (left: Uint8Array, right: Uint8Array) => Uint8Array = nodeHash,
+  ): AppendResult {
     invariant(Number.isSafeInteger(this.#size + leaf_hashes.length), "the tree stays below 2^53 leaves");
     const frontier = [...this.#frontier];
     const nodes: SubtreeNode[] = [];
@@ -79,7 +85,7 @@ export class CompactRange {
       while (index % 2 === 1) {
         const left = frontier.pop();
         invariant(left !== undefined, "a right child has its left sibling on the frontier");
-        hash = nodeHash(left, hash);
+        hash = node_hash(left, hash);
         level += 1;
         index = (index - 1) / 2;
         nodes.push({ level, index, hash });

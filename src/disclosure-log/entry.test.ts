@@ -4,10 +4,12 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
 import { utf8Decode, utf8Encode } from "./bytes.ts";
+import { canonicalJson } from "./canonical-json.ts";
 import type { LogEntry } from "./entry.ts";
 import {
   commitSubject,
   decodeEntry,
+  encodeAcceptedEntry,
   encodeEntry,
   entry_bytes_max,
   furnishers_per_entry_max,
@@ -100,6 +102,33 @@ describe("encodeEntry", () => {
     }));
     encodeEntry({ ...entry, furnishers: many.slice(0, furnishers_per_entry_max) });
     assertCode(() => encodeEntry({ ...entry, furnishers: many }), "LOG_MALFORMED_ENTRY");
+  });
+});
+
+describe("encodeAcceptedEntry", () => {
+  test("gives exactly the bytes of encodeEntry, which are canonical JSON, for many varied entries", () => {
+    for (let i = 0; i < 500; i++) {
+      const varied: LogEntry = {
+        ...syntheticEntry(i * 7919, `label-${i}`),
+        recipient: `r~!${i}"\\{}`,
+        purpose: i % 2 === 0 ? "a:b,c" : "post_loan",
+        furnishers: Array.from({ length: i % 6 }, (_, k) => ({
+          institution: `f-${(k * 37 + i) % 97}-${k}`,
+          records: k + 1,
+        })),
+        price_minor: BigInt(i) ** 9n,
+      };
+      const bytes = encodeEntry(varied);
+      assert.deepEqual(encodeAcceptedEntry(varied), bytes);
+      assert.equal(utf8Decode(bytes), canonicalJson(JSON.parse(utf8Decode(bytes) ?? "")));
+    }
+  });
+
+  test("still refuses a sequence that is not a safe non-negative integer", () => {
+    assert.throws(
+      () => encodeAcceptedEntry({ ...entry, sequence: -1 }),
+      (e) => e instanceof DomainError,
+    );
   });
 });
 

@@ -94,7 +94,52 @@ export function encodeEntry(entry: LogEntry): Uint8Array {
     subject_commitment: entry.subject_commitment,
     time: entry.time,
   });
-  return utf8Encode(canonicalJson(wire));
+  return serialize(wire);
+}
+
+/**
+ * The canonical bytes of an entry whose fields encodeEntry has already accepted, with its sequence now
+ * known: the sequencer re-encodes queued disclosures this way, without validating them a second time.
+ */
+export function encodeAcceptedEntry(entry: LogEntry): Uint8Array {
+  if (!Number.isSafeInteger(entry.sequence) || entry.sequence < 0) {
+    malformed("the entry has an invalid field", { field: "sequence", issue: "invalid" });
+  }
+  return serialize({
+    consent_sha256: entry.consent_sha256,
+    currency: entry.currency,
+    furnishers: [...entry.furnishers].sort((a, b) =>
+      a.institution < b.institution ? -1 : a.institution > b.institution ? 1 : 0,
+    ),
+    price_minor: entry.price_minor.toString(),
+    product: entry.product,
+    purpose: entry.purpose,
+    recipient: entry.recipient,
+    sequence: entry.sequence,
+    subject_commitment: entry.subject_commitment,
+    time: entry.time,
+  });
+}
+
+/**
+ * Canonical JSON of accepted fields, written directly: the keys appear in sorted order and every value is
+ * printable ASCII or a safe integer, so JSON.stringify yields exactly what canonicalJson would.
+ */
+function serialize(wire: WireEntry): Uint8Array {
+  return utf8Encode(
+    JSON.stringify({
+      consent_sha256: wire.consent_sha256,
+      currency: wire.currency,
+      furnishers: wire.furnishers.map((f) => ({ institution: f.institution, records: f.records })),
+      price_minor: wire.price_minor,
+      product: wire.product,
+      purpose: wire.purpose,
+      recipient: wire.recipient,
+      sequence: wire.sequence,
+      subject_commitment: wire.subject_commitment,
+      time: wire.time,
+    }),
+  );
 }
 
 /** Decodes canonical entry bytes. Errors: LOG_MALFORMED_ENTRY, naming the field but never its value. */

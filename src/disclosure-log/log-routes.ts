@@ -17,6 +17,7 @@ import {
   proveConsistency,
   proveInclusion,
   treeSize,
+  UpperSubtreeCache,
 } from "./log-store.ts";
 
 registerErrorCodes(
@@ -52,6 +53,7 @@ const sizeParam = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const logRoutes: RouteModule = (app, ctx) => {
   const tags = ["disclosure log"];
   const participants = requireRoles(ctx, "lender", "furnisher", "bureau", "regulator");
+  const subtrees = new UpperSubtreeCache();
 
   app.get(
     "/v1/log/key",
@@ -118,7 +120,7 @@ export const logRoutes: RouteModule = (app, ctx) => {
           `index must be below size, and size at most the tree size ${current}.`,
         );
       }
-      return { index, size, hashes: (await proveInclusion(ctx.db, index, size)).map(base64Encode) };
+      return { index, size, hashes: (await proveInclusion(ctx.db, index, size, subtrees)).map(base64Encode) };
     },
   );
 
@@ -137,7 +139,7 @@ export const logRoutes: RouteModule = (app, ctx) => {
       const current = await treeSize(ctx.db);
       if (from > to || to > current)
         throw new ApiError("BAD_QUERY", `Need from ≤ to ≤ the tree size ${current}.`);
-      return { from, to, hashes: (await proveConsistency(ctx.db, from, to)).map(base64Encode) };
+      return { from, to, hashes: (await proveConsistency(ctx.db, from, to, subtrees)).map(base64Encode) };
     },
   );
 

@@ -15,6 +15,7 @@ import {
   latestCheckpoint,
   proveConsistency,
   proveInclusion,
+  UpperSubtreeCache,
 } from "./log-store.ts";
 import { verifyCheckpoint, verifyCheckpointConsistency, verifyEntryInclusion } from "./verify.ts";
 
@@ -60,6 +61,24 @@ describeEachBackend("disclosure log store", (backend) => {
       verifyEntryInclusion(entry.bytes, entry.index, await proveInclusion(db, entry.index, 37), second);
     }
     assert.throws(() => verifyEntryInclusion(entries[3]?.bytes as Uint8Array, 4, [], second));
+  });
+
+  it("serves the same proofs from a cache of the upper levels, and those proofs verify", async () => {
+    const { db } = backend();
+    const checkpoint = verifyCheckpoint((await latestCheckpoint(db))?.note as string, vkey);
+    const warmed = new UpperSubtreeCache({ level_min: 2 });
+    await warmed.warm(db);
+    const filled = new UpperSubtreeCache({ level_min: 2 });
+    // 37 leaves hold nine complete subtrees of four leaves, four of eight, two of sixteen, one of 32.
+    assert.equal(warmed.size, 16);
+    for (const entry of await entriesBetween(db, 0, 37)) {
+      const plain = await proveInclusion(db, entry.index, 37);
+      assert.deepEqual(await proveInclusion(db, entry.index, 37, warmed), plain);
+      assert.deepEqual(await proveInclusion(db, entry.index, 37, filled), plain);
+      verifyEntryInclusion(entry.bytes, entry.index, plain, checkpoint);
+    }
+    assert.equal(filled.size, 16, "every subtree a proof read at the cached levels is kept");
+    assert.deepEqual(await proveConsistency(db, 5, 37, warmed), await proveConsistency(db, 5, 37));
   });
 
   it("lets a subject open the commitments of exactly their own entries", async () => {

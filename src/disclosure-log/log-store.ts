@@ -1,13 +1,18 @@
 // The disclosure log in the database: a durable queue filled inside query transactions, and a sequencer
 // that integrates queued entries into the Merkle tree in batches and signs a checkpoint for each batch.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Clock } from "../config/clock.ts";
-import type { Database, Tx } from "../db/database.ts";
+import type { CopyRow, Database, Tx } from "../db/database.ts";
 import { signCheckpoint } from "./checkpoint.ts";
-import { CompactRange } from "./compact-range.ts";
-import { commitSubject, encodeEntry, type FurnisherContribution, type Product } from "./entry.ts";
-import { leafHash } from "./merkle.ts";
+import { CompactRange, type SubtreeNode } from "./compact-range.ts";
+import {
+  commitSubject,
+  encodeAcceptedEntry,
+  encodeEntry,
+  type FurnisherContribution,
+  type Product,
+} from "./entry.ts";
 import {
   ed25519Signer,
   ed25519VerifierKey,
@@ -34,6 +39,19 @@ export interface PendingDisclosure {
   readonly price_minor: bigint;
   readonly currency: string;
 }
+
+// The sequencer hashes with node:crypto, several times faster than the isomorphic code the verifiers use;
+// the log-store tests check its checkpoints and proofs with those verifiers (merkle.ts, entry.ts).
+const leaf_prefix = new Uint8Array([0x00]);
+const node_prefix = new Uint8Array([0x01]);
+function sha256(...parts: Uint8Array[]): Buffer {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(part);
+  return hash.digest();
+}
+
+/** How many entries the sequencer encodes at a time while COPY sends the ones before. */
+const copy_slice_rows = 250;
 
 /** The most entries one sequencer batch integrates; bounds the transaction and the checkpoint delay. */
 export const integrate_batch_max = 5_000;
@@ -84,27 +102,80 @@ export async function enqueueDisclosure(
   return entry_id;
 }
 
-/** Reads stored subtree hashes, in one round trip per batch. */
+/**
+ * Hashes of stored subtrees at `level_min` and above, kept in memory once read. A stored subtree never
+ * changes, so the copy never goes stale; there is one such subtree per 2^level_min leaves, and at most
+ * `entries_max` are kept. A proof at ten million leaves then reads only its lowest levels from the store.
+ * One cache serves one log: a process that empties its tables starts a new cache.
+ */
+export class UpperSubtreeCache {
+  readonly level_min: number;
+  readonly #entries_max: number;
+  readonly #hashes = new Map<number, Uint8Array>();
+
+  constructor(options: { level_min?: number; entries_max?: number } = {}) {
+    this.level_min = options.level_min ?? 8;
+    this.#entries_max = options.entries_max ?? 500_000;
+  }
+
+  get size(): number {
+    return this.#hashes.size;
+  }
+
+  get(key: SubtreeKey): Uint8Array | undefined {
+    return key.level >= this.level_min ? this.#hashes.get(cacheKey(key)) : undefined;
+  }
+
+  keep(key: SubtreeKey, hash: Uint8Array): void {
+    if (key.level >= this.level_min && this.#hashes.size < this.#entries_max) {
+      this.#hashes.set(cacheKey(key), hash);
+    }
+  }
+
+  /** Reads every stored subtree at the cached levels, up to the limit, in one query. */
+  async warm(db: Pick<Database, "query">): Promise<void> {
+    const rows = await db.query<{ level: number; idx: bigint; hash: Uint8Array }>(
+      "SELECT level, idx, hash FROM log_subtrees WHERE level >= $1 ORDER BY level DESC, idx LIMIT $2",
+      [this.level_min, this.#entries_max],
+    );
+    for (const row of rows) this.keep({ level: row.level, index: Number(row.idx) }, new Uint8Array(row.hash));
+  }
+}
+
+// Levels stay below 64 and indices below 2^47 for any tree under 2^53 leaves, so the key is exact.
+const cacheKey = (key: SubtreeKey): number => key.index * 64 + key.level;
+
+/** Reads stored subtree hashes, in one round trip per batch, from the cache where it holds them. */
 export class DbSubtreeReader implements SubtreeHashReader {
   readonly #db: Pick<Database, "query">;
-  constructor(db: Pick<Database, "query">) {
+  readonly #cache: UpperSubtreeCache | undefined;
+  constructor(db: Pick<Database, "query">, cache?: UpperSubtreeCache) {
     this.#db = db;
+    this.#cache = cache;
   }
   async get(level: number, index: number): Promise<Uint8Array> {
     return (await this.getMany([{ level, index }]))[0] as Uint8Array;
   }
   async getMany(keys: readonly SubtreeKey[]): Promise<Uint8Array[]> {
-    if (keys.length === 0) return [];
+    const hashes = keys.map((key) => this.#cache?.get(key));
+    const missing = keys.filter((_, i) => hashes[i] === undefined);
+    if (missing.length === 0) return hashes as Uint8Array[];
     const rows = await this.#db.query<{ level: number; idx: bigint; hash: Uint8Array }>(
       `SELECT s.level, s.idx, s.hash FROM log_subtrees s
        JOIN unnest($1::int2[], $2::int8[]) AS k (level, idx) ON s.level = k.level AND s.idx = k.idx`,
-      [keys.map((key) => key.level), keys.map((key) => String(key.index))],
+      [missing.map((key) => key.level), missing.map((key) => String(key.index))],
     );
-    const found = new Map(rows.map((row) => [`${row.level}:${row.idx}`, row.hash]));
-    return keys.map((key) => {
-      const hash = found.get(`${key.level}:${key.index}`);
+    const found = new Map(
+      rows.map((row) => [cacheKey({ level: row.level, index: Number(row.idx) }), row.hash]),
+    );
+    return keys.map((key, i) => {
+      const cached = hashes[i];
+      if (cached) return cached;
+      const hash = found.get(cacheKey(key));
       assert.ok(hash, `subtree ${key.level}:${key.index} is stored`);
-      return new Uint8Array(hash);
+      const copy = new Uint8Array(hash);
+      this.#cache?.keep(key, copy);
+      return copy;
     });
   }
 }
@@ -201,26 +272,50 @@ export class LogSequencer {
       // Another process may have grown the tree since this one last looked; reload the edge then.
       const range =
         this.#range?.size === size ? this.#range : await CompactRange.load(new DbSubtreeReader(tx), size);
-      const entries = queued.map((row, i) => {
-        const furnishers = typeof row.furnishers === "string" ? JSON.parse(row.furnishers) : row.furnishers;
-        const bytes = encodeEntry({
-          sequence: size + i,
-          time: new Date(row.at).toISOString(),
-          recipient: row.recipient,
-          product: row.product,
-          purpose: row.purpose,
-          consent_sha256: row.consent_sha256,
-          subject_commitment: commitSubject(
-            Buffer.from(row.subject_salt).toString("hex"),
-            Buffer.from(row.subject_key).toString("hex"),
-          ),
-          furnishers,
-          price_minor: BigInt(row.price_minor),
-          currency: row.currency.trim(),
-        });
-        return { row, bytes, furnishers };
-      });
-      const appended = range.append(entries.map((entry) => leafHash(entry.bytes)));
+      // Entries are encoded and hashed slice by slice while COPY sends the slices before them, so the
+      // database works on one slice while this process prepares the next.
+      let appended = range;
+      const nodes: SubtreeNode[] = [];
+      function* slices(): Generator<CopyRow[]> {
+        for (let start = 0; start < queued.length; start += copy_slice_rows) {
+          const rows = queued.slice(start, start + copy_slice_rows).map((row, i) => {
+            const furnishers: FurnisherContribution[] =
+              typeof row.furnishers === "string" ? JSON.parse(row.furnishers) : row.furnishers;
+            const bytes = encodeAcceptedEntry({
+              sequence: size + start + i,
+              time: new Date(row.at).toISOString(),
+              recipient: row.recipient,
+              product: row.product,
+              purpose: row.purpose,
+              consent_sha256: row.consent_sha256,
+              subject_commitment: sha256(row.subject_salt, row.subject_key).toString("hex"),
+              furnishers,
+              price_minor: BigInt(row.price_minor),
+              currency: row.currency.trim(),
+            });
+            return { row, bytes, furnishers };
+          });
+          const step = appended.append(
+            rows.map((entry) => sha256(leaf_prefix, entry.bytes)),
+            (left, right) => sha256(node_prefix, left, right),
+          );
+          appended = step.range;
+          nodes.push(...step.nodes);
+          yield rows.map(({ row, bytes, furnishers }, i) => [
+            size + start + i,
+            row.entry_id,
+            bytes,
+            row.subject_key,
+            row.subject_salt,
+            row.recipient,
+            row.at,
+            row.price_minor,
+            row.currency,
+            row.product,
+            JSON.stringify(furnishers),
+          ]);
+        }
+      }
       await tx.copyIn(
         "log_entries",
         [
@@ -236,41 +331,27 @@ export class LogSequencer {
           "product",
           "furnishers",
         ],
-        [
-          entries.map(({ row, bytes, furnishers }, i) => [
-            size + i,
-            row.entry_id,
-            bytes,
-            Buffer.from(row.subject_key),
-            Buffer.from(row.subject_salt),
-            row.recipient,
-            new Date(row.at),
-            BigInt(row.price_minor),
-            row.currency,
-            row.product,
-            JSON.stringify(furnishers),
-          ]),
-        ],
+        slices(),
       );
       await tx.copyIn(
         "log_subtrees",
         ["level", "idx", "hash"],
-        [appended.nodes.map((node) => [node.level, node.index, node.hash])],
+        [nodes.map((node) => [node.level, node.index, node.hash])],
       );
       await tx.query("DELETE FROM log_queue WHERE entry_id = ANY($1::text[])", [
         queued.map((row) => row.entry_id),
       ]);
-      const new_size = appended.range.size;
+      const new_size = appended.size;
       assert.equal(new_size, size + queued.length, "the tree grows by exactly the batch");
       const note = signCheckpoint(
-        { origin: this.#origin, size: new_size, root_hash: appended.range.root(), extensions: [] },
+        { origin: this.#origin, size: new_size, root_hash: appended.root(), extensions: [] },
         this.#signer,
       );
       await tx.query(
         "INSERT INTO log_checkpoints (size, root_hash, note, created_at) VALUES ($1, $2, $3, $4)",
-        [new_size, Buffer.from(appended.range.root()), note, this.#clock.now()],
+        [new_size, Buffer.from(appended.root()), note, this.#clock.now()],
       );
-      return { integrated: queued.length, size: new_size, range: appended.range };
+      return { integrated: queued.length, size: new_size, range: appended };
     });
     if (outcome.range) this.#range = outcome.range;
     return { integrated: outcome.integrated, size: outcome.size };
@@ -305,16 +386,18 @@ export async function proveInclusion(
   db: Pick<Database, "query">,
   index: number,
   size: number,
+  cache?: UpperSubtreeCache,
 ): Promise<Uint8Array[]> {
-  return inclusionProof(new DbSubtreeReader(db), index, size);
+  return inclusionProof(new DbSubtreeReader(db, cache), index, size);
 }
 
 export async function proveConsistency(
   db: Pick<Database, "query">,
   from: number,
   to: number,
+  cache?: UpperSubtreeCache,
 ): Promise<Uint8Array[]> {
-  return consistencyProof(new DbSubtreeReader(db), from, to);
+  return consistencyProof(new DbSubtreeReader(db, cache), from, to);
 }
 
 export interface StoredEntry {
