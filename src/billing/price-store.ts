@@ -1,8 +1,10 @@
 // The price book and per-lender tier overrides as dated rows in the database, and priceFor, the price
 // the query service charges: the book's rule (findPrice) applied to the database book and the lender's tier.
+
 import type { Clock } from "../config/clock.ts";
 import type { RegimeCode } from "../config/regimes.ts";
 import type { Database } from "../db/database.ts";
+import { referenceDataChanged } from "../db/reference-cache.ts";
 import { ApiError } from "../http/errors.ts";
 import { findInstitution, getInstitution } from "../institutions/index.ts";
 import { requireFutureDay, utcDay } from "./calendar.ts";
@@ -66,6 +68,7 @@ export async function addPrice(db: Queryable, entry: PriceEntry, clock: Clock): 
       clock.now(),
     ],
   );
+  referenceDataChanged();
   return entry;
 }
 
@@ -93,6 +96,7 @@ export async function setTierOverride(
      ON CONFLICT (lender_id, effective_from) DO UPDATE SET tier = EXCLUDED.tier, set_at = EXCLUDED.set_at`,
     [override.lender_id, override.effective_from, override.tier, clock.now()],
   );
+  referenceDataChanged();
   return override;
 }
 

@@ -59,17 +59,45 @@ export async function loadCreditFile(
   subject_key: Buffer,
   since_period: string,
 ): Promise<CreditFile> {
-  const accounts = await db.query<Record<string, unknown>>(
-    `SELECT * FROM (
-       SELECT DISTINCT ON (a.furnisher_id, a.account_ref) a.*
-       FROM accounts a
-       WHERE (a.furnisher_id, a.account_ref) IN (SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = $1)
-       ORDER BY a.furnisher_id, a.account_ref, a.seq DESC
-     ) latest
-     WHERE subject_key = $1 AND NOT deleted
-     ORDER BY opened_on, furnisher_id, account_ref`,
-    [subject_key],
-  );
+  const since = `${since_period}-01`;
+  // Three independent reads, run at once: statements are read for every account the subject ever had and
+  // then kept only for the accounts in the file (latest version not withdrawn, still the subject's).
+  const [accounts, statements, activities] = await Promise.all([
+    db.query<Record<string, unknown>>(
+      `SELECT * FROM (
+         SELECT DISTINCT ON (a.furnisher_id, a.account_ref) a.*
+         FROM accounts a
+         WHERE (a.furnisher_id, a.account_ref) IN (SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = $1)
+         ORDER BY a.furnisher_id, a.account_ref, a.seq DESC
+       ) latest
+       WHERE subject_key = $1 AND NOT deleted
+       ORDER BY opened_on, furnisher_id, account_ref`,
+      [subject_key],
+    ),
+    db.query<Record<string, unknown>>(
+      `SELECT * FROM (
+         SELECT DISTINCT ON (s.furnisher_id, s.account_ref, s.period) s.*
+         FROM statements s
+         WHERE (s.furnisher_id, s.account_ref) IN (SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = $1)
+           AND s.period >= $2::date
+         ORDER BY s.furnisher_id, s.account_ref, s.period, s.seq DESC
+       ) latest
+       WHERE NOT deleted
+       ORDER BY furnisher_id, account_ref, period`,
+      [subject_key, since],
+    ),
+    db.query<Record<string, unknown>>(
+      `SELECT * FROM (
+         SELECT DISTINCT ON (category, period, furnisher_id) *
+         FROM activities
+         WHERE subject_key = $1 AND period >= $2::date
+         ORDER BY category, period, furnisher_id, seq DESC
+       ) latest
+       WHERE NOT deleted
+       ORDER BY category, period`,
+      [subject_key, since],
+    ),
+  ]);
   const fileAccounts: FileAccount[] = accounts.map((row) => ({
     furnisher_id: row.furnisher_id as string,
     account_ref: row.account_ref as string,
@@ -83,49 +111,24 @@ export async function loadCreditFile(
     co_lender_id: (row.co_lender_id as string | null) ?? null,
     seq: row.seq as bigint,
   }));
-  const since = `${since_period}-01`;
-  const statements =
-    fileAccounts.length === 0
-      ? []
-      : await db.query<Record<string, unknown>>(
-          `SELECT * FROM (
-             SELECT DISTINCT ON (s.furnisher_id, s.account_ref, s.period) s.*
-             FROM statements s
-             JOIN unnest($1::text[], $2::text[]) AS k (furnisher_id, account_ref)
-               ON s.furnisher_id = k.furnisher_id AND s.account_ref = k.account_ref
-             WHERE s.period >= $3::date
-             ORDER BY s.furnisher_id, s.account_ref, s.period, s.seq DESC
-           ) latest
-           WHERE NOT deleted
-           ORDER BY furnisher_id, account_ref, period`,
-          [fileAccounts.map((a) => a.furnisher_id), fileAccounts.map((a) => a.account_ref), since],
-        );
-  const activities = await db.query<Record<string, unknown>>(
-    `SELECT * FROM (
-       SELECT DISTINCT ON (category, period, furnisher_id) *
-       FROM activities
-       WHERE subject_key = $1 AND period >= $2::date
-       ORDER BY category, period, furnisher_id, seq DESC
-     ) latest
-     WHERE NOT deleted
-     ORDER BY category, period`,
-    [subject_key, since],
-  );
+  const inFile = new Set(fileAccounts.map((a) => `${a.furnisher_id}\u0000${a.account_ref}`));
   return {
     accounts: fileAccounts,
-    statements: statements.map((row) => ({
-      furnisher_id: row.furnisher_id as string,
-      account_ref: row.account_ref as string,
-      period: (date(row.period) as string).slice(0, 7),
-      balance_minor: (row.balance_minor as bigint | null) ?? null,
-      past_due_minor: (row.past_due_minor as bigint | null) ?? null,
-      days_past_due: (row.days_past_due as number | null) ?? null,
-      scheduled_payment_minor: (row.scheduled_payment_minor as bigint | null) ?? null,
-      actual_payment_minor: (row.actual_payment_minor as bigint | null) ?? null,
-      status: (row.status as string | null) ?? null,
-      notified_on: date(row.notified_on),
-      seq: row.seq as bigint,
-    })),
+    statements: statements
+      .filter((row) => inFile.has(`${row.furnisher_id}\u0000${row.account_ref}`))
+      .map((row) => ({
+        furnisher_id: row.furnisher_id as string,
+        account_ref: row.account_ref as string,
+        period: (date(row.period) as string).slice(0, 7),
+        balance_minor: (row.balance_minor as bigint | null) ?? null,
+        past_due_minor: (row.past_due_minor as bigint | null) ?? null,
+        days_past_due: (row.days_past_due as number | null) ?? null,
+        scheduled_payment_minor: (row.scheduled_payment_minor as bigint | null) ?? null,
+        actual_payment_minor: (row.actual_payment_minor as bigint | null) ?? null,
+        status: (row.status as string | null) ?? null,
+        notified_on: date(row.notified_on),
+        seq: row.seq as bigint,
+      })),
     activities: activities.map((row) => ({
       furnisher_id: row.furnisher_id as string,
       category: row.category as string,

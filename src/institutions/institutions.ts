@@ -1,6 +1,7 @@
 // Institutions, their roles and ownership stakes, and the keys they authenticate with.
 import type { Kysely } from "kysely";
 import type { Clock } from "../config/clock.ts";
+import { referenceDataChanged } from "../db/reference-cache.ts";
 import { ApiError } from "../http/errors.ts";
 import { mintCredential, parseCredential, secretMatches } from "./credentials.ts";
 
@@ -94,6 +95,7 @@ export async function createInstitution(
       removed_at: null,
     })
     .execute();
+  referenceDataChanged();
   if (input.stake_bp) await declareStake(kysely, input.id, input.stake_bp, clock);
   return getInstitution(kysely, input.id);
 }
@@ -123,6 +125,7 @@ export async function declareStake(
     .values({ holder_id, share_bp, declared_at: clock.now() })
     .onConflict((oc) => oc.column("holder_id").doUpdateSet({ share_bp, declared_at: clock.now() }))
     .execute();
+  referenceDataChanged();
 }
 
 export async function listInstitutions(kysely: AnyKysely): Promise<Institution[]> {
@@ -166,6 +169,7 @@ export async function removeInstitution(kysely: AnyKysely, id: string, clock: Cl
     .where("institution_id", "=", id)
     .where("revoked_at", "is", null)
     .execute();
+  referenceDataChanged();
 }
 
 export interface ApiKeyInfo {

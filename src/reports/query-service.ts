@@ -1,17 +1,20 @@
 // A lender's query from consent check to answer: every query is recorded, answered ones are disclosed
 // in the log and priced in the same transaction, and only what the consent covers is assembled.
 import { priceFor } from "../billing/price-store.ts";
+import type { RegimeCode } from "../config/regimes.ts";
 import type { Category, ConsentRow, Purpose } from "../consent/consents.ts";
 import { checkConsent, consumeOneTimeConsent, findConsent } from "../consent/consents.ts";
+import type { Database } from "../db/database.ts";
+import { ReferenceCache } from "../db/reference-cache.ts";
 import { enqueueDisclosure } from "../disclosure-log/log-store.ts";
 import { recordInquiryEvent } from "../feed/index.ts";
-import { type CreditFile, loadCreditFile, subjectIsKnown } from "../furnishing/credit-file.ts";
+import { type CreditFile, loadCreditFile } from "../furnishing/credit-file.ts";
 import type { InstitutionPrincipal } from "../http/auth.ts";
 import type { AppContext } from "../http/context.ts";
 import { ApiError, registerErrorCodes } from "../http/errors.ts";
 import { resolveSubjectKey, type SubjectIdentifier } from "../identity/subject-identity.ts";
 import { getPersonalData } from "../identity/vault.ts";
-import { listInstitutions } from "../institutions/institutions.ts";
+import { type Institution, listInstitutions } from "../institutions/institutions.ts";
 import {
   assembleReport,
   type CreditReport,
@@ -45,8 +48,28 @@ export type ScoreProvider = (file: CreditFile, subject_key: Buffer, now: Date) =
 /** What the subject-rights domain adds to every report: disputes, statements, suppressed items. */
 export type AnnotationProvider = (subject_key: Buffer, now: Date) => Promise<ReportAnnotations>;
 
+/**
+ * Institutions and prices, which every query reads and which change rarely, kept for a moment (see
+ * ReferenceCache). One per server; a query without one reads them afresh.
+ */
+export class QueryReferenceData {
+  readonly #institutions = new ReferenceCache<Institution[]>();
+  readonly #prices = new ReferenceCache<Awaited<ReturnType<typeof priceFor>>>();
+
+  institutions(db: Database): Promise<Institution[]> {
+    return this.#institutions.get("all", () => listInstitutions(db.kysely));
+  }
+
+  /** Prices change only from a future day on, so a price read today holds for the rest of the day. */
+  price(db: Database, regime: RegimeCode, lender_id: string, product: QueryProduct, now: Date) {
+    const key = `${regime}|${lender_id}|${product}|${now.toISOString().slice(0, 10)}`;
+    return this.#prices.get(key, () => priceFor(db, regime, lender_id, product, now));
+  }
+}
+
 export interface QueryDependencies {
   readonly limits: QueryLimits;
+  readonly reference?: QueryReferenceData | undefined;
   readonly score?: ScoreProvider | undefined;
   readonly annotations?: AnnotationProvider | undefined;
 }
@@ -114,11 +137,7 @@ export async function answerQuery(
     } else {
       subject_key = resolveSubjectKey(ctx.keyring, ctx.config.regime, request.subject, now);
     }
-    const key = subject_key as Buffer;
-    if (!(await subjectIsKnown(ctx.db, key))) {
-      throw new ApiError("NO_RECORD", "The bureau holds no credit file for this subject.");
-    }
-    return await disclose(ctx, deps, lender, request, consent, key, base, now);
+    return await disclose(ctx, deps, lender, request, consent, subject_key as Buffer, base, now);
   } catch (error) {
     const outcome = error instanceof ApiError ? error.code : "INTERNAL";
     await recordInquiry(ctx.db.kysely, { ...base, subject_key, outcome });
@@ -138,13 +157,19 @@ async function disclose(
 ): Promise<QueryAnswer> {
   const categories = categoriesNeeded(request.product, consent);
   const since = monthsEnding(lastCompleteMonth(now), 24)[0] as string;
-  const [file, institutions, identity, inquiries, annotations] = await Promise.all([
+  const reference = deps.reference ?? new QueryReferenceData();
+  // Everything the answer needs is read at once; a subject with neither identity nor records has no file.
+  const [file, institutions, identity, inquiries, annotations, list] = await Promise.all([
     loadCreditFile(ctx.db, subject_key, since),
-    listInstitutions(ctx.db.kysely),
+    reference.institutions(ctx.db),
     getPersonalData(ctx.db.kysely, ctx.keyring, subject_key),
     inquiriesAbout(ctx.db.kysely, subject_key, new Date(now.getTime() - 2 * 365.25 * 86_400_000)),
     deps.annotations ? deps.annotations(subject_key, now) : Promise.resolve(noAnnotations),
+    reference.price(ctx.db, ctx.config.regime.code, lender.institution_id, request.product, now),
   ]);
+  if (!identity && file.accounts.length === 0 && file.activities.length === 0) {
+    throw new ApiError("NO_RECORD", "The bureau holds no credit file for this subject.");
+  }
   const byId = new Map(institutions.map((institution) => [institution.id, institution]));
   const self = byId.get(lender.institution_id);
   const report =
@@ -163,7 +188,6 @@ async function disclose(
   const score =
     request.product === "report" || !deps.score ? undefined : await deps.score(file, subject_key, now);
   const furnishers = contributions(file, categories);
-  const list = await priceFor(ctx.db, ctx.config.regime.code, lender.institution_id, request.product, now);
   return ctx.db.transaction(async (tx) => {
     if (consent?.mode === "one_time" && !(await consumeOneTimeConsent(tx.kysely, consent.id, now))) {
       throw new ApiError("CONSENT_USED", "The one-time consent was used by a concurrent query.");

@@ -5,7 +5,13 @@ import { purposes } from "../consent/consents.ts";
 import { institutionOf, requireRoles } from "../http/auth.ts";
 import type { AppContext, RouteModule } from "../http/context.ts";
 import { QueryLimits } from "./query-limits.ts";
-import { type AnnotationProvider, answerQuery, queryProducts, type ScoreProvider } from "./query-service.ts";
+import {
+  type AnnotationProvider,
+  answerQuery,
+  QueryReferenceData,
+  queryProducts,
+  type ScoreProvider,
+} from "./query-service.ts";
 import { renderReportHtml } from "./report-html.ts";
 
 export interface ReportRouteOptions {
@@ -20,6 +26,7 @@ export function reportRoutes(options: ReportRouteOptions = {}): RouteModule {
         rate_per_s: ctx.config.query_rate_per_s,
         daily_quota: ctx.config.query_daily_quota,
       }),
+      reference: new QueryReferenceData(),
       score: options.score?.(ctx),
       annotations: options.annotations?.(ctx),
     };
