@@ -1,5 +1,8 @@
 // Bearer authentication and role checks, run before the body is read so strangers cannot upload.
+import { createHash } from "node:crypto";
 import type { FastifyRequest } from "fastify";
+import { ReferenceCache } from "../db/reference-cache.ts";
+import { parseCredential } from "../institutions/credentials.ts";
 import type { Principal, Role } from "../institutions/institutions.ts";
 import { authenticate } from "../institutions/institutions.ts";
 import type { AppContext } from "./context.ts";
@@ -22,8 +25,23 @@ function bearer(request: FastifyRequest): string {
   return match[1] as string;
 }
 
+// A lender's key is checked on every query; the answer is kept for a moment per server (ReferenceCache),
+// under a hash of the credential, never the credential itself. Revoking a key or removing an institution
+// in this process drops every kept answer at once; another process's revocation holds within a second.
+// Personal tokens are always checked afresh: they are few and expire.
+const api_keys = new WeakMap<AppContext, ReferenceCache<Principal>>();
+
 async function resolve(ctx: AppContext, request: FastifyRequest): Promise<Principal> {
-  request.principal ??= await authenticate(ctx.db.kysely, bearer(request), ctx.clock);
+  if (request.principal) return request.principal;
+  const token = bearer(request);
+  if (parseCredential(token)?.kind === "api_key") {
+    let cache = api_keys.get(ctx);
+    if (!cache) api_keys.set(ctx, (cache = new ReferenceCache<Principal>()));
+    const hash = createHash("sha256").update(token).digest("base64");
+    request.principal = await cache.get(hash, () => authenticate(ctx.db.kysely, token, ctx.clock));
+  } else {
+    request.principal = await authenticate(ctx.db.kysely, token, ctx.clock);
+  }
   return request.principal;
 }
 

@@ -232,6 +232,7 @@ export async function revokeApiKey(kysely: AnyKysely, key_id: string, clock: Clo
     .returning(["id", "institution_id", "roles", "label", "created_at", "revoked_at", "last_used_at"])
     .executeTakeFirst();
   if (!updated) throw new ApiError("KEY_UNKNOWN", `There is no API key ${key_id}.`);
+  referenceDataChanged();
   return updated;
 }
 

@@ -188,24 +188,20 @@ async function disclose(
   const score =
     request.product === "report" || !deps.score ? undefined : await deps.score(file, subject_key, now);
   const furnishers = contributions(file, categories);
+  // One subject queried twice by the same lender for the same product on one day is billed once; the
+  // inquiries read above include today's.
+  const today = now.toISOString().slice(0, 10);
+  const billed_today = inquiries.some(
+    (inquiry) =>
+      inquiry.institution_id === lender.institution_id &&
+      inquiry.product === request.product &&
+      inquiry.at.toISOString().slice(0, 10) === today,
+  );
+  const price_minor = billed_today ? 0n : list.price_minor;
   return ctx.db.transaction(async (tx) => {
     if (consent?.mode === "one_time" && !(await consumeOneTimeConsent(tx.kysely, consent.id, now))) {
       throw new ApiError("CONSENT_USED", "The one-time consent was used by a concurrent query.");
     }
-    // One subject queried twice by the same lender for the same product on one day is billed once.
-    const day_start = new Date(`${now.toISOString().slice(0, 10)}T00:00:00Z`);
-    const [earlier] = await tx.query(
-      `SELECT 1 FROM inquiries WHERE institution_id = $1 AND subject_key = $2 AND product = $3
-         AND outcome = 'answered' AND at >= $4 AND at < $5 LIMIT 1`,
-      [
-        lender.institution_id,
-        subject_key,
-        request.product,
-        day_start,
-        new Date(day_start.getTime() + 86_400_000),
-      ],
-    );
-    const price_minor = earlier ? 0n : list.price_minor;
     const entry_id = await enqueueDisclosure(tx, {
       at: now,
       recipient: lender.institution_id,
