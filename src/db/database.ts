@@ -47,11 +47,19 @@ const int8_oid = 20;
 /** Encodes one value in PostgreSQL's COPY text format. */
 function copyValue(value: CopyRow[number]): string {
   if (value === null) return "\\N";
+  switch (typeof value) {
+    case "string":
+      return needs_escape.test(value) ? value.replace(escaped, (c) => copyEscapes[c] as string) : value;
+    case "number":
+    case "bigint":
+    case "boolean":
+      return String(value);
+  }
   if (value instanceof Date) return value.toISOString();
-  if (value instanceof Uint8Array) return `\\\\x${Buffer.from(value).toString("hex")}`;
-  if (typeof value === "string") return value.replace(/[\\\t\n\r]/g, (c) => copyEscapes[c] as string);
-  return String(value);
+  return `\\\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex")}`;
 }
+const needs_escape = /[\\\t\n\r]/;
+const escaped = /[\\\t\n\r]/g;
 const copyEscapes: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
 
 /** Row batches as COPY text, reporting each batch's row count as it goes. */
@@ -71,7 +79,11 @@ const pglite_blob_bytes = 8 * 1024 * 1024;
 
 export function copyText(rows: readonly CopyRow[]): string {
   let text = "";
-  for (const row of rows) text += `${row.map(copyValue).join("\t")}\n`;
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++)
+      text += i === 0 ? copyValue(row[i] ?? null) : `\t${copyValue(row[i] ?? null)}`;
+    text += "\n";
+  }
   return text;
 }
 

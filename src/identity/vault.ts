@@ -1,6 +1,6 @@
 // The personal-data vault: name, identifier and contact, encrypted with AES-256-GCM under envelope keys.
 import assert from "node:assert/strict";
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Keyring } from "../config/keyring.ts";
 
@@ -27,15 +27,28 @@ type VaultTables = {
 const nonce_bytes = 12;
 const tag_bytes = 16;
 
-function seal(key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): { nonce: Buffer; sealed: Buffer } {
-  const nonce = randomBytes(nonce_bytes);
+// Node prepares a raw key on every cipher it makes; a KeyObject is prepared once. Key-encryption keys are
+// turned into KeyObjects once per process, data keys once per use (still cheaper than a raw key).
+const key_objects = new WeakMap<Uint8Array, KeyObject>();
+function keyObjectOf(key: Uint8Array): KeyObject {
+  let object = key_objects.get(key);
+  if (!object) key_objects.set(key, (object = createSecretKey(key)));
+  return object;
+}
+
+function seal(
+  key: Uint8Array | KeyObject,
+  plaintext: Uint8Array,
+  aad: Uint8Array,
+  nonce: Buffer = randomBytes(nonce_bytes),
+): { nonce: Buffer; sealed: Buffer } {
   const cipher = createCipheriv("aes-256-gcm", key, nonce);
   cipher.setAAD(aad);
   const sealed = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
   return { nonce, sealed };
 }
 
-function open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Buffer {
+function open(key: Uint8Array | KeyObject, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Buffer {
   assert.ok(sealed.length >= tag_bytes, "sealed data carries its tag");
   const decipher = createDecipheriv("aes-256-gcm", key, nonce);
   decipher.setAAD(aad);
@@ -47,9 +60,21 @@ function open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8
 export function encryptPersonalData(keyring: Keyring, subject_key: Buffer, data: PersonalData) {
   const kek = keyring.vault_keys.get(keyring.vault_key_id);
   assert.ok(kek, "the current vault key is in the keyring");
-  const data_key = randomBytes(32);
-  const body = seal(data_key, Buffer.from(JSON.stringify(data), "utf8"), subject_key);
-  const wrapped = seal(kek, data_key, Buffer.from(`vault:${keyring.vault_key_id}`));
+  // One call to the random source for the data key and both nonces.
+  const random = randomBytes(32 + 2 * nonce_bytes);
+  const data_key = random.subarray(0, 32);
+  const body = seal(
+    createSecretKey(data_key),
+    Buffer.from(JSON.stringify(data), "utf8"),
+    subject_key,
+    random.subarray(32, 32 + nonce_bytes),
+  );
+  const wrapped = seal(
+    keyObjectOf(kek),
+    data_key,
+    Buffer.from(`vault:${keyring.vault_key_id}`),
+    random.subarray(32 + nonce_bytes),
+  );
   return {
     subject_key,
     kek_id: keyring.vault_key_id,
@@ -66,13 +91,13 @@ export function decryptPersonalData(
   const kek = keyring.vault_keys.get(row.kek_id);
   if (!kek) throw new Error(`vault key ${row.kek_id} is not configured`);
   const data_key = open(
-    kek,
+    keyObjectOf(kek),
     row.wrapped_key.subarray(0, nonce_bytes),
     row.wrapped_key.subarray(nonce_bytes),
     Buffer.from(`vault:${row.kek_id}`),
   );
   return JSON.parse(
-    open(data_key, row.nonce, row.ciphertext, row.subject_key).toString("utf8"),
+    open(createSecretKey(data_key), row.nonce, row.ciphertext, row.subject_key).toString("utf8"),
   ) as PersonalData;
 }
 
