@@ -36,7 +36,10 @@ async function resolve(ctx: AppContext, request: FastifyRequest): Promise<Princi
   const token = bearer(request);
   if (parseCredential(token)?.kind === "api_key") {
     let cache = api_keys.get(ctx);
-    if (!cache) api_keys.set(ctx, (cache = new ReferenceCache<Principal>()));
+    if (!cache) {
+      cache = new ReferenceCache<Principal>();
+      api_keys.set(ctx, cache);
+    }
     const hash = createHash("sha256").update(token).digest("base64");
     request.principal = await cache.get(hash, () => authenticate(ctx.db.kysely, token, ctx.clock));
   } else {

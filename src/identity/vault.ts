@@ -32,7 +32,10 @@ const tag_bytes = 16;
 const key_objects = new WeakMap<Uint8Array, KeyObject>();
 function keyObjectOf(key: Uint8Array): KeyObject {
   let object = key_objects.get(key);
-  if (!object) key_objects.set(key, (object = createSecretKey(key)));
+  if (!object) {
+    object = createSecretKey(key);
+    key_objects.set(key, object);
+  }
   return object;
 }
 
