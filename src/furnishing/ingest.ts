@@ -7,7 +7,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Keyring } from "../config/keyring.ts";
 import type { RegimeProfile } from "../config/regimes.ts";
-import type { CopyRow, Database, Tx } from "../db/database.ts";
+import { type CopyRow, copyText, type Database, type Tx } from "../db/database.ts";
 import { recordFurnishingEvents } from "../feed/index.ts";
 import type { IdentifierType } from "../identity/national-id.ts";
 import { subjectKey } from "../identity/pseudonym.ts";
@@ -15,8 +15,10 @@ import { encryptPersonalData } from "../identity/vault.ts";
 import { readCsvBatches } from "./csv-reader.ts";
 import type { LineError } from "./errors.ts";
 import { readNdjsonBatches } from "./ndjson-reader.ts";
-import type { ByteSource } from "./record-reader.ts";
+import { type ReaderBatch, readInThread } from "./reader-thread.ts";
+import type { ByteSource, LineResult } from "./record-reader.ts";
 import type { ValidRecord } from "./record-schema.ts";
+import { statementColumns, statementText } from "./statement-rows.ts";
 
 export type SubmissionFormat = "ndjson" | "csv" | "json";
 
@@ -28,6 +30,8 @@ export interface IngestOptions {
   readonly regime: RegimeProfile;
   readonly keyring: Keyring;
   readonly reject_share_max: number;
+  /** Parse and validate in a worker thread (bulk files); small API batches read in place. */
+  readonly reader_thread?: boolean;
 }
 
 export interface IngestSummary {
@@ -62,21 +66,9 @@ const accountColumns = [
   "co_lender_id",
   "closed_on",
 ] as const;
-/** The statements table's columns in COPY order; the ingest benchmark's raw COPY uses the same list. */
-export const statementColumns = [
-  "furnisher_id",
-  "account_ref",
-  "period",
-  "seq",
-  "deleted",
-  "balance_minor",
-  "past_due_minor",
-  "days_past_due",
-  "scheduled_payment_minor",
-  "actual_payment_minor",
-  "status",
-  "notified_on",
-] as const;
+
+export { statementColumns };
+
 const activityColumns = [
   "furnisher_id",
   "subject_key",
@@ -127,13 +119,14 @@ class CopyQueue {
   }
 }
 
-/** Buffers COPY rows for one table and hands them to the queue in large batches. */
+/** Buffers COPY text for one table and hands it to the queue in large batches. */
 class CopyBuffer {
   readonly #tx: Tx;
   readonly #queue: CopyQueue;
   readonly #table: string;
   readonly #columns: readonly string[];
-  #rows: CopyRow[] = [];
+  #text: string[] = [];
+  #rows = 0;
   constructor(tx: Tx, queue: CopyQueue, table: string, columns: readonly string[]) {
     this.#tx = tx;
     this.#queue = queue;
@@ -141,14 +134,29 @@ class CopyBuffer {
     this.#columns = columns;
   }
   async push(row: CopyRow): Promise<void> {
-    this.#rows.push(row);
-    if (this.#rows.length >= copy_rows_per_flush) await this.flush();
+    await this.pushText(copyText([row]), 1);
+  }
+  /** Adds `rows` rows already in COPY text format, whole lines only. */
+  async pushText(text: string, rows: number): Promise<void> {
+    if (rows === 0) return;
+    this.#text.push(text);
+    this.#rows += rows;
+    if (this.#rows >= copy_rows_per_flush) await this.flush();
   }
   async flush(): Promise<void> {
-    if (this.#rows.length === 0) return;
-    const rows = this.#rows;
-    this.#rows = [];
-    await this.#queue.enqueue(() => this.#tx.copyIn(this.#table, this.#columns, [rows]));
+    if (this.#rows === 0) return;
+    const text = this.#text;
+    this.#text = [];
+    this.#rows = 0;
+    await this.#queue.enqueue(() =>
+      this.#tx.copyInText(
+        this.#table,
+        this.#columns,
+        (async function* () {
+          yield text.join("");
+        })(),
+      ),
+    );
   }
 }
 
@@ -203,6 +211,10 @@ function daysAfterPeriodEnd(period: string, at: Date): number {
   const [year, month] = period.split("-").map(Number) as [number, number];
   const end = Date.UTC(year, month, 1);
   return Math.max(0, Math.floor((at.getTime() - end) / 86_400_000));
+}
+
+async function* inPlace(batches: AsyncIterable<LineResult[]>): AsyncGenerator<ReaderBatch> {
+  for await (const results of batches) yield { results };
 }
 
 export function readerFor(format: SubmissionFormat) {
@@ -327,7 +339,7 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
   const pseudonym_key = options.keyring.pseudonym_key;
   const accountsInFile = new Set<string>();
   // Statements whose account is not in this file wait here until one query checks them all.
-  let unresolved: { line: number; row: CopyRow; ref: string }[] = [];
+  let unresolved: { line: number; text: string; ref: string }[] = [];
   const referenced = new Set<string>();
   const accepted_by_type: Record<string, number> = {};
   const rejected_by_code: Record<string, number> = {};
@@ -370,7 +382,7 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
     for (const item of unresolved) {
       if (known.has(item.ref) || accountsInFile.has(item.ref)) {
         accept("statement");
-        await statements.push(item.row);
+        await statements.pushText(item.text, 1);
       } else {
         await reject({
           line: item.line,
@@ -383,14 +395,40 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
     unresolved = [];
   };
 
-  const read = readerFor(options.format);
-  const batches = read(source, {
+  const reader_options = {
     now: options.received_at,
     require_negative_notice: options.regime.negative_notice_before_furnishing,
     id_types_allowed: options.regime.identifier_types as IdentifierType[],
-  });
+  };
+  const batches: AsyncIterable<ReaderBatch> = options.reader_thread
+    ? readInThread(options.format === "csv" ? "csv" : "ndjson", source, reader_options, {
+        prepare_statements: { furnisher_id: furnisher, seq },
+      })
+    : inPlace(readerFor(options.format)(source, reader_options));
   for await (const batch of batches) {
-    for (const result of batch) {
+    const prepared = batch.statements;
+    if (prepared) {
+      // Statements the reader thread prepared: ready text goes straight to COPY, the rest waits for the
+      // account check like any statement whose account is not earlier in the file.
+      lines_total += prepared.ready + prepared.unresolved.length;
+      if (prepared.ready > 0) accepted_by_type.statement = (accepted_by_type.statement ?? 0) + prepared.ready;
+      await statements.pushText(prepared.text, prepared.ready);
+      for (const subject of prepared.subjects) {
+        const [id_type, id_number] = subject.split("\u0000") as [string, string];
+        keyOf(id_type, id_number);
+      }
+      if (
+        prepared.latest_period !== null &&
+        (latest_period === null || prepared.latest_period > latest_period)
+      ) {
+        latest_period = prepared.latest_period;
+      }
+      for (const item of prepared.unresolved) {
+        unresolved.push(item);
+        if (unresolved.length >= copy_rows_per_flush) await resolveStatements();
+      }
+    }
+    for (const result of batch.results) {
       lines_total++;
       if (result.error) {
         await reject(result.error);
@@ -454,41 +492,13 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
           const r = record as Record<string, unknown>;
           const period = r.period as string;
           if (latest_period === null || period > latest_period) latest_period = period;
-          const row: CopyRow = deleted
-            ? [
-                furnisher,
-                r.account_ref as string,
-                periodDate(period),
-                seq,
-                true,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-              ]
-            : [
-                furnisher,
-                r.account_ref as string,
-                periodDate(period),
-                seq,
-                false,
-                r.balance_minor as bigint,
-                r.past_due_minor as bigint,
-                r.days_past_due as number,
-                r.scheduled_payment_minor as bigint,
-                r.actual_payment_minor as bigint,
-                r.status as string,
-                (r.notified_on as string | undefined) ?? null,
-              ];
+          const text = statementText(furnisher, seq, record as Parameters<typeof statementText>[2]);
           if (!deleted) keyOf(r.id_type as string, r.id_number as string);
           if (accountsInFile.has(r.account_ref as string)) {
             accept("statement");
-            await statements.push(row);
+            await statements.pushText(text, 1);
           } else {
-            unresolved.push({ line: result.line, row, ref: r.account_ref as string });
+            unresolved.push({ line: result.line, text, ref: r.account_ref as string });
             if (unresolved.length >= copy_rows_per_flush) await resolveStatements();
           }
           break;

@@ -186,6 +186,7 @@ function runIngestion(ctx: AppContext, id: string, upload: Upload, file: string)
           regime: ctx.config.regime,
           keyring: ctx.keyring,
           reject_share_max: ctx.config.reject_share_max,
+          reader_thread: upload.channel === "bulk",
         },
         source,
       );

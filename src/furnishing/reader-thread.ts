@@ -1,0 +1,122 @@
+// Parsing and validating a furnishing file is most of ingestion's CPU work. For bulk files it runs in a
+// worker thread, so the main thread only applies records and feeds COPY, and two cores share the load.
+// The results are exactly those of the reader run in place: same records, same line errors, same order.
+import { Worker } from "node:worker_threads";
+import type { ByteSource, LineResult, ReaderOptions } from "./record-reader.ts";
+import type { PreparedStatements } from "./statement-rows.ts";
+
+export type ReaderFormat = "ndjson" | "csv";
+
+/** One batch of results; with `prepare_statements`, statements come prepared instead (statement-rows.ts). */
+export interface ReaderBatch {
+  readonly results: LineResult[];
+  readonly statements?: PreparedStatements | undefined;
+}
+
+export interface ThreadOptions {
+  /** Prepare statements' COPY text in the thread for this furnisher and submission sequence. */
+  readonly prepare_statements?: { readonly furnisher_id: string; readonly seq: bigint } | undefined;
+}
+
+/** Messages to the reader thread. */
+export type ToReader =
+  | { readonly kind: "chunk"; readonly bytes: Uint8Array }
+  | { readonly kind: "end" }
+  | { readonly kind: "fail"; readonly code: unknown }
+  | { readonly kind: "ack" };
+
+/** Messages from the reader thread. */
+export type FromReader =
+  | { readonly kind: "more" }
+  | { readonly kind: "batch"; readonly batch: ReaderBatch }
+  | { readonly kind: "done" }
+  | { readonly kind: "crash"; readonly message: string };
+
+/** Result batches the thread may send ahead of the consumer; bounds memory when applying is slower. */
+export const batches_ahead_max = 8;
+/** Bytes gathered from the source before a chunk crosses to the thread (gunzip yields 16 KiB pieces). */
+const chunk_bytes_min = 512 * 1024;
+
+/**
+ * Reads `source` in a worker thread; yields what readerFor(format)(source, options) would, with statements
+ * prepared when asked.
+ */
+export async function* readInThread(
+  format: ReaderFormat,
+  source: ByteSource,
+  options: ReaderOptions,
+  thread: ThreadOptions = {},
+): AsyncGenerator<ReaderBatch> {
+  const worker = new Worker(new URL("./reader-thread-worker.ts", import.meta.url), {
+    workerData: { format, options, prepare_statements: thread.prepare_statements },
+  });
+  const iterator = source[Symbol.asyncIterator]();
+  let source_done = false;
+  const inbox: FromReader[] = [];
+  let wake: (() => void) | undefined;
+  const deliver = (message: FromReader) => {
+    inbox.push(message);
+    wake?.();
+  };
+
+  // The thread asks for input one chunk at a time; a failing source is passed on as the thread's own
+  // source failure, so it becomes the same STREAM_* line error as in place.
+  const feed = async () => {
+    try {
+      const pieces: Uint8Array[] = [];
+      let bytes = 0;
+      while (bytes < chunk_bytes_min) {
+        const step = await iterator.next();
+        if (step.done === true) {
+          source_done = true;
+          break;
+        }
+        const piece = typeof step.value === "string" ? Buffer.from(step.value) : step.value;
+        pieces.push(piece);
+        bytes += piece.length;
+      }
+      if (bytes > 0) {
+        const chunk = new Uint8Array(bytes);
+        let at = 0;
+        for (const piece of pieces) {
+          chunk.set(piece, at);
+          at += piece.length;
+        }
+        worker.postMessage({ kind: "chunk", bytes: chunk } satisfies ToReader, [chunk.buffer]);
+      }
+      if (source_done) worker.postMessage({ kind: "end" } satisfies ToReader);
+    } catch (error) {
+      source_done = true;
+      const code = (error as { code?: unknown } | null)?.code;
+      worker.postMessage({
+        kind: "fail",
+        code: typeof code === "string" ? code : undefined,
+      } satisfies ToReader);
+    }
+  };
+  worker.on("message", (message: FromReader) => {
+    if (message.kind === "more") {
+      if (!source_done) void feed();
+    } else deliver(message);
+  });
+  worker.on("error", (error) => deliver({ kind: "crash", message: error.message }));
+  worker.on("exit", (code) => deliver({ kind: "crash", message: `the reader thread exited (${code})` }));
+
+  try {
+    for (;;) {
+      while (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const message = inbox.shift() as FromReader;
+      if (message.kind === "done") return;
+      if (message.kind === "crash") throw new Error(`furnishing reader thread failed: ${message.message}`);
+      if (message.kind === "batch") {
+        yield message.batch;
+        worker.postMessage({ kind: "ack" } satisfies ToReader);
+      }
+    }
+  } finally {
+    // A consumer that stops early releases the source, as the in-place reader does.
+    if (!source_done) await iterator.return?.();
+    worker.removeAllListeners();
+    await worker.terminate();
+  }
+}

@@ -1,0 +1,110 @@
+// Statements are nine in ten furnished lines. Their COPY rows are built here, by the reader thread for bulk
+// files and by the main thread otherwise, so both paths load exactly the same rows.
+import { type CopyRow, copyText } from "../db/database.ts";
+import type { ValidRecord } from "./record-schema.ts";
+
+/** The statements table's columns in COPY order; the ingest benchmark's raw COPY uses the same list. */
+export const statementColumns = [
+  "furnisher_id",
+  "account_ref",
+  "period",
+  "seq",
+  "deleted",
+  "balance_minor",
+  "past_due_minor",
+  "days_past_due",
+  "scheduled_payment_minor",
+  "actual_payment_minor",
+  "status",
+  "notified_on",
+] as const;
+
+export type StatementLine = Extract<ValidRecord, { type: "statement" }>;
+
+export function statementRow(furnisher_id: string, seq: bigint, record: StatementLine): CopyRow {
+  const r = record as StatementLine & Record<string, unknown>;
+  const period = `${r.period}-01`;
+  return r.op === "delete"
+    ? [furnisher_id, r.account_ref, period, seq, true, null, null, null, null, null, null, null]
+    : [
+        furnisher_id,
+        r.account_ref,
+        period,
+        seq,
+        false,
+        r.balance_minor as bigint,
+        r.past_due_minor as bigint,
+        r.days_past_due as number,
+        r.scheduled_payment_minor as bigint,
+        r.actual_payment_minor as bigint,
+        r.status as string,
+        (r.notified_on as string | undefined) ?? null,
+      ];
+}
+
+/** One statement's line of COPY text. */
+export function statementText(furnisher_id: string, seq: bigint, record: StatementLine): string {
+  return copyText([statementRow(furnisher_id, seq, record)]);
+}
+
+/**
+ * A batch's statements as the reader thread prepares them: those whose account came earlier in the file as
+ * ready COPY text, the others with their line for the main thread to check, and what the main thread's
+ * summary needs (subjects referenced, latest period).
+ */
+export interface PreparedStatements {
+  /** COPY text of statements whose account appeared earlier in the file. */
+  readonly text: string;
+  readonly ready: number;
+  readonly unresolved: { line: number; ref: string; text: string }[];
+  /** `id_type` NUL `id_number` of each subject the batch's statements name, consecutive repeats removed. */
+  readonly subjects: string[];
+  readonly latest_period: string | null;
+}
+
+/** Splits a reader batch: statements become prepared text, everything else stays a result. */
+export class StatementPreparer {
+  readonly #furnisher_id: string;
+  readonly #seq: bigint;
+  readonly #accounts = new Set<string>();
+
+  constructor(furnisher_id: string, seq: bigint) {
+    this.#furnisher_id = furnisher_id;
+    this.#seq = seq;
+  }
+
+  prepare<R extends { line: number; record?: ValidRecord | undefined }>(
+    batch: readonly R[],
+  ): { results: R[]; statements: PreparedStatements } {
+    const results: R[] = [];
+    let text = "";
+    let ready = 0;
+    const unresolved: PreparedStatements["unresolved"] = [];
+    const subjects: string[] = [];
+    let last_subject = "";
+    let latest_period: string | null = null;
+    for (const result of batch) {
+      const record = result.record;
+      if (record?.type !== "statement") {
+        if (record?.type === "account") this.#accounts.add(record.account_ref);
+        results.push(result);
+        continue;
+      }
+      if (latest_period === null || record.period > latest_period) latest_period = record.period;
+      const r = record as StatementLine & Record<string, unknown>;
+      if (r.op !== "delete") {
+        const subject = `${r.id_type as string}\u0000${r.id_number as string}`;
+        if (subject !== last_subject) subjects.push(subject);
+        last_subject = subject;
+      }
+      const line = statementText(this.#furnisher_id, this.#seq, record);
+      if (this.#accounts.has(record.account_ref)) {
+        text += line;
+        ready += 1;
+      } else {
+        unresolved.push({ line: result.line, ref: record.account_ref, text: line });
+      }
+    }
+    return { results, statements: { text, ready, unresolved, subjects, latest_period } };
+  }
+}
