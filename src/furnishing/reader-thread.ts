@@ -62,9 +62,10 @@ export async function* readInThread(
   // The thread asks for input one chunk at a time; a failing source is passed on as the thread's own
   // source failure, so it becomes the same STREAM_* line error as in place.
   const feed = async () => {
+    const pieces: Uint8Array[] = [];
+    let bytes = 0;
+    let failure: { code: unknown } | undefined;
     try {
-      const pieces: Uint8Array[] = [];
-      let bytes = 0;
       while (bytes < chunk_bytes_min) {
         const step = await iterator.next();
         if (step.done === true) {
@@ -75,24 +76,23 @@ export async function* readInThread(
         pieces.push(piece);
         bytes += piece.length;
       }
-      if (bytes > 0) {
-        const chunk = new Uint8Array(bytes);
-        let at = 0;
-        for (const piece of pieces) {
-          chunk.set(piece, at);
-          at += piece.length;
-        }
-        worker.postMessage({ kind: "chunk", bytes: chunk } satisfies ToReader, [chunk.buffer]);
-      }
-      if (source_done) worker.postMessage({ kind: "end" } satisfies ToReader);
     } catch (error) {
       source_done = true;
       const code = (error as { code?: unknown } | null)?.code;
-      worker.postMessage({
-        kind: "fail",
-        code: typeof code === "string" ? code : undefined,
-      } satisfies ToReader);
+      failure = { code: typeof code === "string" ? code : undefined };
     }
+    // What arrived before a failure is read first, as the reader in place does.
+    if (bytes > 0) {
+      const chunk = new Uint8Array(bytes);
+      let at = 0;
+      for (const piece of pieces) {
+        chunk.set(piece, at);
+        at += piece.length;
+      }
+      worker.postMessage({ kind: "chunk", bytes: chunk } satisfies ToReader, [chunk.buffer]);
+    }
+    if (failure) worker.postMessage({ kind: "fail", code: failure.code } satisfies ToReader);
+    else if (source_done) worker.postMessage({ kind: "end" } satisfies ToReader);
   };
   worker.on("message", (message: FromReader) => {
     if (message.kind === "more") {
