@@ -125,7 +125,7 @@ class CopyBuffer {
   readonly #queue: CopyQueue;
   readonly #table: string;
   readonly #columns: readonly string[];
-  #text: string[] = [];
+  #parts: (string | Uint8Array)[] = [];
   #rows = 0;
   constructor(tx: Tx, queue: CopyQueue, table: string, columns: readonly string[]) {
     this.#tx = tx;
@@ -137,23 +137,34 @@ class CopyBuffer {
     await this.pushText(copyText([row]), 1);
   }
   /** Adds `rows` rows already in COPY text format, whole lines only. */
-  async pushText(text: string, rows: number): Promise<void> {
+  async pushText(text: string | Uint8Array, rows: number): Promise<void> {
     if (rows === 0) return;
-    this.#text.push(text);
+    this.#parts.push(text);
     this.#rows += rows;
     if (this.#rows >= copy_rows_per_flush) await this.flush();
   }
   async flush(): Promise<void> {
     if (this.#rows === 0) return;
-    const text = this.#text;
-    this.#text = [];
+    const parts = this.#parts;
+    this.#parts = [];
     this.#rows = 0;
+    // Parts go to COPY as they are: joining them would copy the text once more into one large string.
     await this.#queue.enqueue(() =>
       this.#tx.copyInText(
         this.#table,
         this.#columns,
         (async function* () {
-          yield text.join("");
+          let text = "";
+          for (const part of parts) {
+            if (typeof part === "string") {
+              text += part;
+              continue;
+            }
+            if (text) yield text;
+            text = "";
+            yield Buffer.from(part.buffer, part.byteOffset, part.byteLength);
+          }
+          if (text) yield text;
         })(),
       ),
     );

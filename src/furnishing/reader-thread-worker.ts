@@ -51,7 +51,14 @@ try {
   for await (const results of read(input(), options)) {
     while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
     credits -= 1;
-    send({ kind: "batch", batch: preparer ? preparer.prepare(results) : { results } });
+    if (preparer) {
+      const batch = preparer.prepare(results);
+      port.postMessage({ kind: "batch", batch } satisfies FromReader, [
+        batch.statements.text.buffer as ArrayBuffer,
+      ]);
+    } else {
+      send({ kind: "batch", batch: { results } });
+    }
   }
   send({ kind: "done" });
 } catch (error) {

@@ -83,7 +83,8 @@ describe("readInThread", () => {
     const expectedText = statements.map((result) =>
       statementText("platform-a", 42n, result.record as Parameters<typeof statementText>[2]),
     );
-    const ready = batches.map((batch) => batch.statements?.text ?? "").join("");
+    const decoder = new TextDecoder();
+    const ready = batches.map((batch) => decoder.decode(batch.statements?.text)).join("");
     const waiting = batches.flatMap((batch) => batch.statements?.unresolved ?? []);
     assert.equal(
       batches.reduce((n, batch) => n + (batch.statements?.ready ?? 0), 0) + waiting.length,

@@ -150,6 +150,12 @@ export function createRecordValidator(options: RecordValidatorOptions): RecordVa
   const id_types_allowed = new Set(options.id_types_allowed ?? identifierTypes);
   const now = options.now;
 
+  let last_identifier: {
+    id_type: string;
+    id_number: string;
+    result: ReturnType<typeof validateIdentifier> | undefined;
+  } = { id_type: "", id_number: "", result: undefined };
+
   function checkIdentifier(record: {
     id_type: IdentifierType;
     id_number: string;
@@ -161,7 +167,16 @@ export function createRecordValidator(options: RecordValidatorOptions): RecordVa
         "This identifier type is not accepted under the regime.",
       );
     }
-    const result = validateIdentifier(record.id_type, record.id_number, now);
+    // A person's lines stand together in most files, so the last identifier's outcome is reused.
+    if (
+      last_identifier.result === undefined ||
+      record.id_type !== last_identifier.id_type ||
+      record.id_number !== last_identifier.id_number
+    ) {
+      const outcome = validateIdentifier(record.id_type, record.id_number, now);
+      last_identifier = { id_type: record.id_type, id_number: record.id_number, result: outcome };
+    }
+    const result = last_identifier.result as ReturnType<typeof validateIdentifier>;
     if (!result.ok) return reject("id_number", result.code, result.message);
     record.id_number = result.normalised;
     return result.birth_date;

@@ -53,14 +53,19 @@ export function statementText(furnisher_id: string, seq: bigint, record: Stateme
  * summary needs (subjects referenced, latest period).
  */
 export interface PreparedStatements {
-  /** COPY text of statements whose account appeared earlier in the file. */
-  readonly text: string;
+  /**
+   * COPY text (UTF-8) of statements whose account appeared earlier in the file. Bytes rather than a string,
+   * so the thread can hand them over without a copy and the main thread's heap never holds them.
+   */
+  readonly text: Uint8Array;
   readonly ready: number;
   readonly unresolved: { line: number; ref: string; text: string }[];
   /** `id_type` NUL `id_number` of each subject the batch's statements name, consecutive repeats removed. */
   readonly subjects: string[];
   readonly latest_period: string | null;
 }
+
+const encoder = new TextEncoder();
 
 /** Splits a reader batch: statements become prepared text, everything else stays a result. */
 export class StatementPreparer {
@@ -105,6 +110,7 @@ export class StatementPreparer {
         unresolved.push({ line: result.line, ref: record.account_ref, text: line });
       }
     }
-    return { results, statements: { text, ready, unresolved, subjects, latest_period } };
+    const bytes = encoder.encode(text);
+    return { results, statements: { text: bytes, ready, unresolved, subjects, latest_period } };
   }
 }
