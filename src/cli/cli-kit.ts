@@ -61,7 +61,11 @@ export async function openLocal(
   env: Record<string, string | undefined> = process.env,
 ): Promise<AppContext & { close(): Promise<void> }> {
   const config = loadConfig(env);
-  const db = await openDatabase({ database_url: config.database_url, data_dir: config.data_dir });
+  const db = await openDatabase({
+    database_url: config.database_url,
+    data_dir: config.data_dir,
+    pool_size: config.db_pool_size,
+  });
   try {
     await migrate(db);
   } catch (error) {

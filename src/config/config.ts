@@ -25,6 +25,8 @@ export interface Config {
   readonly signing_key: string | undefined;
   readonly nats_url: string | undefined;
   /** Default per-lender query rate (token bucket, per second) and daily quota. */
+  /** PostgreSQL connections per process: concurrent query transactions wait on their commit's flush. */
+  readonly db_pool_size: number;
   readonly query_rate_per_s: number;
   readonly query_daily_quota: number;
   /** People the demo world generates when it is loaded (0 loads the institutions only). */
@@ -77,6 +79,7 @@ const fields = {
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, "must be a 32-byte Ed25519 seed in base64")
     .optional(),
+  CREDENCE_DB_POOL_SIZE: positiveInt(500).default(32),
   CREDENCE_QUERY_RATE_PER_S: positiveInt(1_000_000).default(200),
   CREDENCE_QUERY_DAILY_QUOTA: positiveInt(1_000_000_000).default(1_000_000),
   CREDENCE_DEMO_PEOPLE: z.coerce.number().int().min(0).max(100_000_000).default(2_000),
@@ -116,6 +119,7 @@ export function loadConfig(
     vault_keys: v.CREDENCE_VAULT_KEYS,
     signing_key: v.CREDENCE_SIGNING_KEY,
     nats_url: v.NATS_URL,
+    db_pool_size: v.CREDENCE_DB_POOL_SIZE,
     query_rate_per_s: v.CREDENCE_QUERY_RATE_PER_S,
     query_daily_quota: v.CREDENCE_QUERY_DAILY_QUOTA,
     demo_people: v.CREDENCE_DEMO_PEOPLE,
