@@ -77,15 +77,14 @@ const wire_entry_schema = z.strictObject({
 });
 type WireEntry = z.infer<typeof wire_entry_schema>;
 
-/** The canonical bytes of an entry. Errors: LOG_MALFORMED_ENTRY, naming the field but never its value. */
-export function encodeEntry(entry: LogEntry): Uint8Array {
-  const furnishers = [...entry.furnishers]
-    .map((f) => ({ institution: f.institution, records: f.records }))
-    .sort((a, b) => (a.institution < b.institution ? -1 : a.institution > b.institution ? 1 : 0));
-  const wire = validate({
+/** The entry's fields as they go on the wire: furnishers sorted by institution, the price as a string. */
+function wireFields(entry: LogEntry): Record<keyof WireEntry, unknown> {
+  return {
     consent_sha256: entry.consent_sha256,
     currency: entry.currency,
-    furnishers,
+    furnishers: [...entry.furnishers]
+      .map((f) => ({ institution: f.institution, records: f.records }))
+      .sort((a, b) => (a.institution < b.institution ? -1 : a.institution > b.institution ? 1 : 0)),
     price_minor: typeof entry.price_minor === "bigint" ? entry.price_minor.toString() : entry.price_minor,
     product: entry.product,
     purpose: entry.purpose,
@@ -93,8 +92,12 @@ export function encodeEntry(entry: LogEntry): Uint8Array {
     sequence: entry.sequence,
     subject_commitment: entry.subject_commitment,
     time: entry.time,
-  });
-  return serialize(wire);
+  };
+}
+
+/** The canonical bytes of an entry. Errors: LOG_MALFORMED_ENTRY, naming the field but never its value. */
+export function encodeEntry(entry: LogEntry): Uint8Array {
+  return serialize(validate(wireFields(entry)));
 }
 
 /**
@@ -105,20 +108,7 @@ export function encodeAcceptedEntry(entry: LogEntry): Uint8Array {
   if (!Number.isSafeInteger(entry.sequence) || entry.sequence < 0) {
     malformed("the entry has an invalid field", { field: "sequence", issue: "invalid" });
   }
-  return serialize({
-    consent_sha256: entry.consent_sha256,
-    currency: entry.currency,
-    furnishers: [...entry.furnishers].sort((a, b) =>
-      a.institution < b.institution ? -1 : a.institution > b.institution ? 1 : 0,
-    ),
-    price_minor: entry.price_minor.toString(),
-    product: entry.product,
-    purpose: entry.purpose,
-    recipient: entry.recipient,
-    sequence: entry.sequence,
-    subject_commitment: entry.subject_commitment,
-    time: entry.time,
-  });
+  return serialize(wireFields(entry) as WireEntry);
 }
 
 /**
