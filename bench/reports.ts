@@ -163,6 +163,10 @@ export async function run(argv: string[]): Promise<void> {
     );
     children.push(server);
     await waitListening(server, "is listening");
+    // CREDENCE_BENCH_SERVER_LOG=FILE keeps the server's log (warnings and errors) for a failed run.
+    if (process.env.CREDENCE_BENCH_SERVER_LOG) {
+      server.stdout?.pipe(fs.createWriteStream(process.env.CREDENCE_BENCH_SERVER_LOG));
+    }
     const barePort = await freePort();
     const bare = spawn(
       process.execPath,

@@ -176,7 +176,7 @@ function runIngestion(ctx: AppContext, id: string, upload: Upload, file: string)
         raw.on("error", (error) => source.destroy(error));
         source.on("error", () => {});
       }
-      await ingestSubmission(
+      const summary = await ingestSubmission(
         ctx.db,
         {
           submission_id: id,
@@ -190,6 +190,9 @@ function runIngestion(ctx: AppContext, id: string, upload: Upload, file: string)
         },
         source,
       );
+      if (summary?.status === "accepted" && summary.lines_accepted >= analyze_after_lines) {
+        refreshStatistics(ctx);
+      }
     } catch (error) {
       await ctx.db
         .query("UPDATE submissions SET status = 'interrupted' WHERE id = $1 AND status = 'processing'", [id])
@@ -204,6 +207,19 @@ function runIngestion(ctx: AppContext, id: string, upload: Upload, file: string)
   active.set(id, run);
   run.catch(() => {});
   return run;
+}
+
+/** A submission this large changes the tables enough for the planner's statistics to mislead it. */
+export const analyze_after_lines = 50_000;
+
+/**
+ * Refreshes the planner's statistics of the furnished tables, in the background. Right after a bulk load
+ * PostgreSQL still estimates from the old (or no) statistics and may scan a whole table for one subject's
+ * accounts until autovacuum gets round to it; ANALYZE samples a fixed number of rows, so this stays cheap.
+ * A failure costs nothing but that delay, so it is not reported.
+ */
+function refreshStatistics(ctx: AppContext): void {
+  ctx.db.exec("ANALYZE accounts, statements, activities, subjects, vault_entries").catch(() => {});
 }
 
 /** Marks submissions a dead process left behind; a retry of the same file then ingests them again. */
