@@ -18,7 +18,7 @@ import { readNdjsonBatches } from "./ndjson-reader.ts";
 import { type ReaderBatch, readInThread } from "./reader-thread.ts";
 import type { ByteSource, LineResult } from "./record-reader.ts";
 import type { ValidRecord } from "./record-schema.ts";
-import { statementColumns, statementText } from "./statement-rows.ts";
+import { StatementPreparer, statementColumns } from "./statement-rows.ts";
 
 export type SubmissionFormat = "ndjson" | "csv" | "json";
 
@@ -224,8 +224,12 @@ function daysAfterPeriodEnd(period: string, at: Date): number {
   return Math.max(0, Math.floor((at.getTime() - end) / 86_400_000));
 }
 
-async function* inPlace(batches: AsyncIterable<LineResult[]>): AsyncGenerator<ReaderBatch> {
-  for await (const results of batches) yield { results };
+/** Reader batches read in this thread, statements prepared as the reader thread prepares them. */
+async function* inPlace(
+  batches: AsyncIterable<LineResult[]>,
+  preparer: StatementPreparer,
+): AsyncGenerator<ReaderBatch> {
+  for await (const results of batches) yield preparer.prepare(results);
 }
 
 export function readerFor(format: SubmissionFormat) {
@@ -415,11 +419,11 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
     ? readInThread(options.format === "csv" ? "csv" : "ndjson", source, reader_options, {
         prepare_statements: { furnisher_id: furnisher, seq },
       })
-    : inPlace(readerFor(options.format)(source, reader_options));
+    : inPlace(readerFor(options.format)(source, reader_options), new StatementPreparer(furnisher, seq));
   for await (const batch of batches) {
     const prepared = batch.statements;
     if (prepared) {
-      // Statements the reader thread prepared: ready text goes straight to COPY, the rest waits for the
+      // Prepared statements: ready text goes straight to COPY, the rest waits for the
       // account check like any statement whose account is not earlier in the file.
       lines_total += prepared.ready + prepared.unresolved.length;
       if (prepared.ready > 0) accepted_by_type.statement = (accepted_by_type.statement ?? 0) + prepared.ready;
@@ -499,21 +503,9 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
           accept("account");
           break;
         }
-        case "statement": {
-          const r = record as Record<string, unknown>;
-          const period = r.period as string;
-          if (latest_period === null || period > latest_period) latest_period = period;
-          const text = statementText(furnisher, seq, record as Parameters<typeof statementText>[2]);
-          if (!deleted) keyOf(r.id_type as string, r.id_number as string);
-          if (accountsInFile.has(r.account_ref as string)) {
-            accept("statement");
-            await statements.pushText(text, 1);
-          } else {
-            unresolved.push({ line: result.line, text, ref: r.account_ref as string });
-            if (unresolved.length >= copy_rows_per_flush) await resolveStatements();
-          }
-          break;
-        }
+        case "statement":
+          // Both readers hand statements over prepared (statement-rows.ts), never as results.
+          throw new Error("a statement reached the record loop unprepared");
         case "activity": {
           const r = record as Record<string, unknown>;
           const period = r.period as string;
