@@ -46,28 +46,34 @@ function load(url: string, rate: number, seconds: number, bodies?: string, key?:
   };
 }
 
-export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      statements: { type: "string", default: "1000000" },
-      rates: { type: "string", default: "250,500,1000,1500" },
-      seconds: { type: "string", default: "10" },
-      consents: { type: "string", default: "5000" },
-    },
-  });
-  const admin = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+interface BenchData {
+  readonly database_url: string;
+  readonly data_dir: string;
+  readonly token: string;
+  readonly bodies_file: string;
+  readonly summary: string;
+}
+
+/**
+ * Creates a database with `statements` statement rows (each account's latest `months` months; 5 gives about
+ * one subject per ten statements), furnished through the real pipeline, and `consents` continuous consents.
+ */
+async function loadData(
+  admin: string,
+  data_dir: string,
+  statements: number,
+  months: number,
+  consents: number,
+) {
   const scratch = await createScratchDatabase(admin);
-  const data_dir = fs.mkdtempSync(path.join(os.tmpdir(), "credence-bench-reports-"));
-  const children: ChildProcess[] = [];
+  const config = loadConfig({
+    DATABASE_URL: scratch.url,
+    CREDENCE_DATA_DIR: data_dir,
+    CREDENCE_REJECT_SHARE_MAX: "0.5",
+  });
+  const keyring = loadKeyring(config);
+  const db = await openDatabase({ database_url: scratch.url, data_dir: undefined });
   try {
-    const config = loadConfig({
-      DATABASE_URL: scratch.url,
-      CREDENCE_DATA_DIR: data_dir,
-      CREDENCE_REJECT_SHARE_MAX: "0.5",
-    });
-    const keyring = loadKeyring(config);
-    const db = await openDatabase({ database_url: scratch.url, data_dir: undefined });
     await migrate(db);
     const ctx = { config, db, keyring, clock: systemClock };
     await createInstitution(
@@ -91,9 +97,8 @@ export async function run(argv: string[]): Promise<void> {
     const file = path.join(data_dir, "data.ndjson");
     const started = performance.now();
     const out = fs.createWriteStream(file);
-    for (const chunk of ndjsonChunks(
-      generateStatementRows(Number(values.statements), { seed: 1, now: new Date() }),
-    )) {
+    const rows = generateStatementRows(statements, { seed: 1, now: new Date(), months_per_account: months });
+    for (const chunk of ndjsonChunks(rows)) {
       if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
     }
     await new Promise<void>((resolve) => out.end(() => resolve()));
@@ -103,18 +108,22 @@ export async function run(argv: string[]): Promise<void> {
       fs.createReadStream(file),
     );
     const submission = await received.done;
+    await db.exec("VACUUM ANALYZE");
     const [counts] = await db.query<{ subjects: bigint; statements: bigint }>(
       "SELECT (SELECT count(*) FROM subjects)::int8 AS subjects, (SELECT count(*) FROM statements)::int8 AS statements",
     );
-    console.log(
-      `data: ${counts?.subjects} subjects, ${counts?.statements} statements on PostgreSQL (${submission.status}, loaded in ${((performance.now() - started) / 1000).toFixed(0)} s)`,
-    );
+    const summary = `data: ${counts?.subjects} subjects, ${counts?.statements} statements on PostgreSQL (${submission.status}, loaded in ${((performance.now() - started) / 1000).toFixed(0)} s)`;
 
-    // Continuous consents over a sample of subjects; each query reuses one, as post-loan monitoring would.
+    // Continuous consents over a sample of subjects spread through the file; each query reuses one, as
+    // post-loan monitoring would.
+    const subjects = Number(counts?.subjects ?? 0n);
+    const every = Math.max(1, Math.floor(subjects / consents));
     const bodies: string[] = [];
     const lines = createInterface({ input: fs.createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
+    let seen = 0;
     for await (const line of lines) {
       if (!line.startsWith('{"type":"subject"')) continue;
+      if (seen++ % every !== 0) continue;
       const record = JSON.parse(line) as { id_type: string; id_number: string };
       const consent = await registerConsent(db.kysely, keyring, systemClock, "bench-bank", {
         subject_key: subjectKey(keyring.pseudonym_key, record.id_type, record.id_number),
@@ -129,13 +138,68 @@ export async function run(argv: string[]): Promise<void> {
       bodies.push(
         JSON.stringify({ consent_id: consent.id, product: "report", purpose: "post_loan_management" }),
       );
-      if (bodies.length >= Number(values.consents)) break;
+      if (bodies.length >= consents) break;
     }
     lines.close();
     const bodies_file = path.join(data_dir, "bodies.txt");
     fs.writeFileSync(bodies_file, bodies.join("\n"));
-    await db.close();
     fs.rmSync(file);
+    const data: BenchData = { database_url: scratch.url, data_dir, token: key.token, bodies_file, summary };
+    return { data, drop: scratch.drop };
+  } finally {
+    await db.close();
+  }
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      statements: { type: "string", default: "10000000" },
+      months: { type: "string", default: "5" },
+      rates: { type: "string", default: "250,500,1000,1500" },
+      seconds: { type: "string", default: "10" },
+      consents: { type: "string", default: "5000" },
+      // Keeps the loaded database and keyring in .bench-data/ and reuses them in later runs with the same
+      // --statements, --months and --consents (loading 10 million statements takes minutes).
+      keep: { type: "boolean", default: false },
+    },
+  });
+  const admin = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  const statements = Number(values.statements);
+  const months = Number(values.months);
+  const consents = Number(values.consents);
+  const kept_dir = path.join(
+    import.meta.dirname,
+    "..",
+    ".bench-data",
+    `reports-${statements}-${months}-${consents}`,
+  );
+  const kept_file = path.join(kept_dir, "bench.json");
+  const children: ChildProcess[] = [];
+  let cleanup = async () => {};
+  try {
+    let data: BenchData;
+    if (values.keep && fs.existsSync(kept_file)) {
+      data = JSON.parse(fs.readFileSync(kept_file, "utf8")) as BenchData;
+      console.log(`${data.summary}; kept from an earlier run`);
+    } else {
+      if (values.keep) fs.mkdirSync(kept_dir, { recursive: true });
+      const data_dir = values.keep
+        ? kept_dir
+        : fs.mkdtempSync(path.join(os.tmpdir(), "credence-bench-reports-"));
+      const loaded = await loadData(admin, data_dir, statements, months, consents);
+      data = loaded.data;
+      console.log(data.summary);
+      if (values.keep) fs.writeFileSync(kept_file, JSON.stringify(data));
+      else {
+        cleanup = async () => {
+          await loaded.drop();
+          fs.rmSync(data_dir, { recursive: true, force: true });
+        };
+      }
+    }
+    const { database_url, data_dir, token, bodies_file } = data;
 
     const port = await freePort();
     const server = spawn(
@@ -150,7 +214,7 @@ export async function run(argv: string[]): Promise<void> {
       {
         env: {
           ...process.env,
-          DATABASE_URL: scratch.url,
+          DATABASE_URL: database_url,
           CREDENCE_DATA_DIR: data_dir,
           PORT: String(port),
           HOST: "127.0.0.1",
@@ -177,12 +241,12 @@ export async function run(argv: string[]): Promise<void> {
     await waitListening(bare, "listening");
 
     const seconds = Number(values.seconds);
-    load(`http://127.0.0.1:${port}/v1/reports`, 100, 3, bodies_file, key.token);
+    load(`http://127.0.0.1:${port}/v1/reports`, 100, 3, bodies_file, token);
     console.log(
       "target/s | reports: done/s  p50 ms  p99 ms  non-2xx | bare route: done/s  p50 ms  p99 ms | p99 ratio",
     );
     for (const rate of values.rates.split(",").map(Number)) {
-      const reports = load(`http://127.0.0.1:${port}/v1/reports`, rate, seconds, bodies_file, key.token);
+      const reports = load(`http://127.0.0.1:${port}/v1/reports`, rate, seconds, bodies_file, token);
       const baseline = load(`http://127.0.0.1:${barePort}/`, rate, seconds);
       console.log(
         `${String(rate).padStart(8)} | ${reports.requests_per_s.toFixed(0).padStart(14)} ${String(reports.p50_ms).padStart(7)} ${String(reports.p99_ms).padStart(7)} ${String(reports.non2xx + reports.errors).padStart(8)} | ${baseline.requests_per_s.toFixed(0).padStart(17)} ${String(baseline.p50_ms).padStart(7)} ${String(baseline.p99_ms).padStart(7)} | ${(reports.p99_ms / Math.max(1, baseline.p99_ms)).toFixed(1)}`,
@@ -191,7 +255,6 @@ export async function run(argv: string[]): Promise<void> {
   } finally {
     for (const child of children) child.kill("SIGTERM");
     await new Promise((resolve) => setTimeout(resolve, 500));
-    await scratch.drop();
-    fs.rmSync(data_dir, { recursive: true, force: true });
+    await cleanup();
   }
 }

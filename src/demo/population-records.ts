@@ -60,10 +60,16 @@ function accountLine(person: Person, history: AccountHistory): string {
 
 // Statements and activities are most of every file, so their lines are written by template rather than
 // JSON.stringify; every value in them is a number or a fixed-alphabet string that needs no escaping.
-function statementLines(person: Person, history: AccountHistory, rows_max = Infinity): string[] {
+function statementLines(
+  person: Person,
+  history: AccountHistory,
+  rows_max = Number.POSITIVE_INFINITY,
+  months_max = Number.POSITIVE_INFINITY,
+): string[] {
   const head = `{"type":"statement","account_ref":"${history.plan.account_ref}","id_type":"${id_type}","id_number":"${person.id_number}","period":"`;
   const lines: string[] = [];
-  for (const s of history.statements) {
+  const months = history.statements;
+  for (const s of months.length > months_max ? months.slice(months.length - months_max) : months) {
     if (lines.length >= rows_max) break;
     const notice = s.notified_on === undefined ? "" : `,"notified_on":"${s.notified_on}"`;
     lines.push(
@@ -119,7 +125,15 @@ export function* furnisherLines(
  * A benchmark file: people's subjects and credit accounts from every lender in one file, with exactly
  * `statement_rows` statements. People without credit are skipped, so the file is mostly statements.
  */
-export function* statementRowLines(statement_rows: number, options: LineOptions): Generator<string> {
+/**
+ * People's subject, account and statement lines until `statement_rows` statements are written; with
+ * `months_per_account`, only each account's latest months (more people for the same rows).
+ */
+export function* statementRowLines(
+  statement_rows: number,
+  options: LineOptions,
+  months_per_account = Number.POSITIVE_INFINITY,
+): Generator<string> {
   const { seed, calendar } = options;
   let remaining = statement_rows;
   for (let n = 0; remaining > 0; n++) {
@@ -131,7 +145,7 @@ export function* statementRowLines(statement_rows: number, options: LineOptions)
     for (const history of histories) {
       if (remaining === 0) break;
       yield accountLine(person, history);
-      const lines = statementLines(person, history, remaining);
+      const lines = statementLines(person, history, remaining, months_per_account);
       remaining -= lines.length;
       yield* lines;
     }

@@ -67,11 +67,12 @@ export function generatePopulation(options: PopulationOptions): FurnisherStream[
 /** A file for benchmarks: subjects, accounts and exactly `statement_rows` statements, as NDJSON lines. */
 export function generateStatementRows(
   statement_rows: number,
-  options: Omit<PopulationOptions, "people" | "data_errors">,
+  options: Omit<PopulationOptions, "people" | "data_errors"> & { readonly months_per_account?: number },
 ): Iterable<string> {
   assert.ok(Number.isSafeInteger(statement_rows) && statement_rows >= 0, "statement_rows is a whole number");
   const line_options = lineOptions(options);
-  return { [Symbol.iterator]: () => statementRowLines(statement_rows, line_options) };
+  const months = options.months_per_account ?? Number.POSITIVE_INFINITY;
+  return { [Symbol.iterator]: () => statementRowLines(statement_rows, line_options, months) };
 }
 
 /** Joins lines into chunks of about `chars` characters, so that streams and files see few, large writes. */

@@ -47,22 +47,57 @@ test("natural keys follow the record type: deletes share the key of what they wi
     },
   ];
   deletes.forEach((line, i) => {
-    assert.match(tracker.check(record(line), 10 + i)?.message ?? "", new RegExp(`^Line ${i + 1} `));
+    // Statements are kept as bits, without their line; other keys name the earlier line.
+    const earlier = line.type === "statement" ? "An earlier line" : `Line ${i + 1}`;
+    assert.match(tracker.check(record(line), 10 + i)?.message ?? "", new RegExp(`^${earlier} `));
   });
   assert.equal(tracker.check(record(activityLine(1, { category: "telecom" })), 20), undefined);
 });
 
 test("a repeated key names the first line; different keys pass", () => {
   const tracker = new DuplicateKeyTracker();
-  assert.equal(tracker.check(record(statementLine(1)), 10), undefined);
-  assert.equal(tracker.check(record(statementLine(1, { period: "2025-04" })), 11), undefined);
-  const duplicate = tracker.check(record(statementLine(1, { balance_minor: 7 })), 12);
+  assert.equal(tracker.check(record(accountLine(1)), 10), undefined);
+  assert.equal(tracker.check(record(accountLine(2)), 11), undefined);
+  const duplicate = tracker.check(record(accountLine(1, { principal_minor: 7 })), 12);
   assert.equal(duplicate?.code, "DUPLICATE_KEY");
   assert.equal(duplicate?.line, 12);
-  assert.match(duplicate?.message ?? "", /^Line 10 /);
+  assert.match(duplicate?.message ?? "", /^Line 10 of this file has the same account key/);
   assert.equal(tracker.size, 2);
-  assert.equal(tracker.check(record(statementLine(5)), 2 ** 32 + 5), undefined);
-  assert.match(tracker.check(record(statementLine(5)), 2 ** 32 + 9)?.message ?? "", /^An earlier line /);
+  assert.equal(tracker.check(record(accountLine(5)), 2 ** 32 + 5), undefined);
+  assert.match(tracker.check(record(accountLine(5)), 2 ** 32 + 9)?.message ?? "", /^An earlier line /);
+});
+
+test("statements: a repeated (account, month) is found in any order and at any distance in time", () => {
+  const tracker = new DuplicateKeyTracker();
+  const month = (m: number) => `${2000 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, "0")}`;
+  // Three accounts, 25 years of months each, oldest first, newest first and interleaved: most months fall
+  // outside an account's 64-month window and are kept hashed, with their line.
+  const order = Array.from({ length: 300 }, (_, m) => m);
+  const plans = [order, [...order].reverse(), order.map((m) => (m * 7) % 300)];
+  let line = 0;
+  for (const [a, plan] of plans.entries()) {
+    for (const m of plan) {
+      const statement = record(statementLine(a + 1, { period: month(m) }));
+      assert.equal(tracker.check(statement, ++line), undefined, `first ${month(m)} of account ${a + 1}`);
+    }
+  }
+  assert.equal(tracker.size, 900);
+  for (const [a, plan] of plans.entries()) {
+    for (const m of plan) {
+      const again = tracker.check(
+        record(statementLine(a + 1, { period: month(m), balance_minor: 1 })),
+        ++line,
+      );
+      assert.equal(again?.code, "DUPLICATE_KEY", `repeat of ${month(m)} on account ${a + 1}`);
+      assert.match(
+        again?.message ?? "",
+        /^(An earlier line|Line \d+) of this file has the same statement key/,
+      );
+    }
+  }
+  assert.equal(tracker.size, 900);
+  // The same month on another account is another key.
+  assert.equal(tracker.check(record(statementLine(4, { period: month(0) })), ++line), undefined);
 });
 
 test("every key is still found after the index has grown many times", () => {

@@ -1,5 +1,8 @@
-// Flags records whose natural key already appeared earlier in the same file, in bounded memory: each key
-// is kept as a 16-byte hash and the line it came from (20 bytes) plus an index slot, up to `keys_max` keys.
+// Flags records whose natural key already appeared earlier in the same file, in memory outside the JavaScript
+// heap. Each account named in the file has one entry (its hash, the line of its account record, and a
+// 64-month window of statement bits around its first statement's period), so statements, nine in ten lines,
+// take one bit each. Other keys, and statements outside their account's window, take a 16-byte hash and the
+// line they came from. At most `keys_max` keys.
 import assert from "node:assert/strict";
 import { getRandomValues } from "node:crypto";
 import type { LineError } from "./errors.ts";
@@ -9,9 +12,11 @@ export const keys_max_default = 10_000_000;
 // Index slots hold the entry number in 24 bits and 8 bits of hash, so entries are counted below 2^24.
 const keys_max_limit = 0xff_ffff - 1;
 const entries_per_block = 65_536;
-const words_per_entry = 5;
 const index_slots_initial = 1024;
 const index_load_max = 0.75;
+// An account's window starts this many months before its first statement's period, so files that list
+// periods oldest first and newest first both fit up to 32 months.
+const window_before = 31;
 
 export interface DuplicateKeyTrackerOptions {
   /** Records beyond this many distinct keys are rejected with FILE_KEYS_LIMIT. */
@@ -127,17 +132,111 @@ export function hashKey(words: Uint32Array, length: number, seed: number, out: U
   out[3] = h4;
 }
 
+/** Months since year 0 of a validated YYYY-MM period. */
+function monthOf(period: string): number {
+  const digit = (at: number) => period.charCodeAt(at) - 48;
+  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  return year * 12 + digit(5) * 10 + digit(6) - 1;
+}
+
+/**
+ * Entries of `words` 32-bit words in fixed blocks (growth never copies them), found by the 128-bit hash in
+ * their first four words through an open-addressing index. Words after the hash start at 0.
+ */
+class HashedEntries {
+  readonly #words: number;
+  readonly #blocks: Uint32Array[] = [];
+  // Linear probing; a slot is 0 (empty) or the hash's top byte << 24 | entry number + 1.
+  #index = new Uint32Array(index_slots_initial);
+  #count = 0;
+
+  constructor(words: number) {
+    this.#words = words;
+  }
+
+  /** The entry with this hash, or -1 - the free slot where it would go. */
+  find(hash: Uint32Array): number {
+    const tag = (hash[1] as number) >>> 24;
+    const index = this.#index;
+    const mask = index.length - 1;
+    for (let slot = (hash[0] as number) & mask; ; slot = (slot + 1) & mask) {
+      const value = index[slot] as number;
+      if (value === 0) return -1 - slot;
+      if (value >>> 24 !== tag) continue;
+      const entry = (value & 0xff_ffff) - 1;
+      const block = this.#blocks[Math.floor(entry / entries_per_block)] as Uint32Array;
+      const at = (entry % entries_per_block) * this.#words;
+      if (
+        block[at] === hash[0] &&
+        block[at + 1] === hash[1] &&
+        block[at + 2] === hash[2] &&
+        block[at + 3] === hash[3]
+      ) {
+        return entry;
+      }
+    }
+  }
+
+  /** Adds an entry with this hash at the free slot `find` gave; returns its number. */
+  insert(hash: Uint32Array, free: number): number {
+    const entry = this.#count;
+    const offset = entry % entries_per_block;
+    if (offset === 0) this.#blocks.push(new Uint32Array(entries_per_block * this.#words));
+    (this.#blocks[this.#blocks.length - 1] as Uint32Array).set(hash, offset * this.#words);
+    this.#index[-1 - free] = ((((hash[1] as number) >>> 24) << 24) | (entry + 1)) >>> 0;
+    this.#count += 1;
+    if (this.#count > this.#index.length * index_load_max) this.#grow();
+    return entry;
+  }
+
+  get(entry: number, word: number): number {
+    const block = this.#blocks[Math.floor(entry / entries_per_block)] as Uint32Array;
+    return block[(entry % entries_per_block) * this.#words + word] as number;
+  }
+
+  set(entry: number, word: number, value: number): void {
+    const block = this.#blocks[Math.floor(entry / entries_per_block)] as Uint32Array;
+    block[(entry % entries_per_block) * this.#words + word] = value;
+  }
+
+  #grow(): void {
+    const index = new Uint32Array(this.#index.length * 2);
+    const mask = index.length - 1;
+    for (let entry = 0; entry < this.#count; entry++) {
+      const block = this.#blocks[Math.floor(entry / entries_per_block)] as Uint32Array;
+      const at = (entry % entries_per_block) * this.#words;
+      let slot = (block[at] as number) & mask;
+      while (index[slot] !== 0) slot = (slot + 1) & mask;
+      index[slot] = ((((block[at + 1] as number) >>> 24) << 24) | (entry + 1)) >>> 0;
+    }
+    this.#index = index;
+  }
+}
+
+// Words of a key entry after its hash: the line. Of an account entry: the line of its account record (0
+// when none came yet), the first month of its statement window (0 until its first statement) and 64 bits.
+const key_line = 4;
+const account_line = 4;
+const account_window = 5;
+const account_bits = 6;
+// Lines are kept in 32 bits; a later one (only a flood of blank lines gets there) is kept as this, which
+// the duplicate message reports as "an earlier line".
+const line_unknown = 0xffff_ffff;
+
+function storedLine(line: number): number {
+  return Math.min(line, line_unknown);
+}
+
 export class DuplicateKeyTracker {
   readonly #keys_max: number;
   readonly #seed: number;
   readonly #hash = new Uint32Array(4);
   readonly #key_words = new Uint32Array(key_units_max / 2);
   readonly #key = new Uint16Array(this.#key_words.buffer);
-  // Entries (four hash words and the line) live in fixed blocks so growth never copies them.
-  readonly #blocks: Uint32Array[] = [];
-  // Open addressing with linear probing; a slot is 0 (empty) or tag << 24 | entry number + 1.
-  #index = new Uint32Array(index_slots_initial);
+  readonly #keys = new HashedEntries(5);
+  readonly #accounts = new HashedEntries(8);
   #size = 0;
+  #account_in_file = false;
 
   constructor(options: DuplicateKeyTrackerOptions = {}) {
     const keys_max = options.keys_max ?? keys_max_default;
@@ -154,80 +253,96 @@ export class DuplicateKeyTracker {
     return this.#size;
   }
 
+  /** Whether the statement last checked names an account whose account record came earlier in the file. */
+  get account_in_file(): boolean {
+    return this.#account_in_file;
+  }
+
   /** Remembers the record's key; returns an error when an earlier line had it or the file is full. */
   check(record: ValidRecord, line: number): LineError | undefined {
-    const hash = this.#hash;
-    const length = writeNaturalKey(record, this.#key);
-    assert.ok(length + 8 <= key_units_max, "natural key longer than the validated fields allow");
-    hashKey(this.#key_words, length, this.#seed, hash);
-    const tag = (hash[1] as number) >>> 24;
-    const index = this.#index;
-    const mask = index.length - 1;
-    for (let slot = (hash[0] as number) & mask; ; slot = (slot + 1) & mask) {
-      const value = index[slot] as number;
-      if (value === 0) return this.#insert(slot, tag, line);
-      if (value >>> 24 !== tag) continue;
-      const earlier = this.#earlierLine((value & 0xff_ffff) - 1);
-      if (earlier !== undefined) {
-        const where = earlier === 0 ? "An earlier line" : `Line ${earlier}`;
-        return {
-          line,
-          field: "",
-          code: "DUPLICATE_KEY",
-          message: `${where} of this file has the same ${record.type} key ${keyFields[record.type]}.`,
-        };
-      }
-    }
+    this.#account_in_file = false;
+    if (record.type === "account") return this.#checkAccount(record, line);
+    if (record.type === "statement") return this.#checkStatement(record, line);
+    return this.#checkKey(record, line);
   }
 
-  #earlierLine(entry: number): number | undefined {
-    const block = this.#blocks[Math.floor(entry / entries_per_block)] as Uint32Array;
-    const at = (entry % entries_per_block) * words_per_entry;
-    const hash = this.#hash;
-    if (
-      block[at] !== hash[0] ||
-      block[at + 1] !== hash[1] ||
-      block[at + 2] !== hash[2] ||
-      block[at + 3] !== hash[3]
-    ) {
-      return undefined;
+  #checkAccount(record: ValidRecord & { type: "account" }, line: number): LineError | undefined {
+    let account = this.#findAccount(record.account_ref);
+    if (account >= 0) {
+      const earlier = this.#accounts.get(account, account_line);
+      if (earlier !== 0) return this.#duplicate(record, earlier, line);
     }
-    return block[at + 4];
-  }
-
-  #insert(slot: number, tag: number, line: number): LineError | undefined {
-    if (this.#size >= this.#keys_max) {
-      return {
-        line,
-        field: "",
-        code: "FILE_KEYS_LIMIT",
-        message: `The file has more than ${this.#keys_max} distinct record keys; split it into several files.`,
-      };
-    }
-    const entry = this.#size;
-    const offset = entry % entries_per_block;
-    if (offset === 0) this.#blocks.push(new Uint32Array(entries_per_block * words_per_entry));
-    const block = this.#blocks[this.#blocks.length - 1] as Uint32Array;
-    block.set(this.#hash, offset * words_per_entry);
-    // Line numbers are stored in 32 bits; a later one (only a flood of blank lines gets there) is kept
-    // as 0, which the duplicate message reports as "an earlier line".
-    block[offset * words_per_entry + 4] = line <= 0xffff_ffff ? line : 0;
-    this.#index[slot] = ((tag << 24) | (entry + 1)) >>> 0;
+    if (this.#size >= this.#keys_max) return this.#full(line);
+    if (account < 0) account = this.#accounts.insert(this.#hash, account);
+    this.#accounts.set(account, account_line, storedLine(line));
     this.#size += 1;
-    if (this.#size > this.#index.length * index_load_max) this.#grow();
     return undefined;
   }
 
-  #grow(): void {
-    const index = new Uint32Array(this.#index.length * 2);
-    const mask = index.length - 1;
-    for (let entry = 0; entry < this.#size; entry++) {
-      const block = this.#blocks[Math.floor(entry / entries_per_block)] as Uint32Array;
-      const at = (entry % entries_per_block) * words_per_entry;
-      let slot = (block[at] as number) & mask;
-      while (index[slot] !== 0) slot = (slot + 1) & mask;
-      index[slot] = ((((block[at + 1] as number) >>> 24) << 24) | (entry + 1)) >>> 0;
+  #checkStatement(record: ValidRecord & { type: "statement" }, line: number): LineError | undefined {
+    const month = monthOf(record.period);
+    let account = this.#findAccount(record.account_ref);
+    if (account < 0) {
+      if (this.#size >= this.#keys_max) return this.#full(line);
+      account = this.#accounts.insert(this.#hash, account);
     }
-    this.#index = index;
+    const accounts = this.#accounts;
+    this.#account_in_file = accounts.get(account, account_line) !== 0;
+    let window = accounts.get(account, account_window);
+    if (window === 0) {
+      window = month - window_before;
+      accounts.set(account, account_window, window);
+    }
+    const offset = month - window;
+    if (offset < 0 || offset >= 64) return this.#checkKey(record, line);
+    const word = account_bits + (offset >>> 5);
+    const bit = 1 << (offset & 31);
+    const bits = accounts.get(account, word);
+    if ((bits & bit) !== 0) return this.#duplicate(record, line_unknown, line);
+    if (this.#size >= this.#keys_max) return this.#full(line);
+    accounts.set(account, word, (bits | bit) >>> 0);
+    this.#size += 1;
+    return undefined;
+  }
+
+  /** Hashes the account key of `account_ref` into #hash and finds its entry (or -1 - its free slot). */
+  #findAccount(account_ref: string): number {
+    const key = this.#key;
+    key[0] = typeTags.account;
+    const length = appendField(key, 1, account_ref);
+    hashKey(this.#key_words, length, this.#seed, this.#hash);
+    return this.#accounts.find(this.#hash);
+  }
+
+  #checkKey(record: ValidRecord, line: number): LineError | undefined {
+    const length = writeNaturalKey(record, this.#key);
+    assert.ok(length + 8 <= key_units_max, "natural key longer than the validated fields allow");
+    hashKey(this.#key_words, length, this.#seed, this.#hash);
+    const found = this.#keys.find(this.#hash);
+    if (found >= 0) return this.#duplicate(record, this.#keys.get(found, key_line), line);
+    if (this.#size >= this.#keys_max) return this.#full(line);
+    const entry = this.#keys.insert(this.#hash, found);
+    this.#keys.set(entry, key_line, storedLine(line));
+    this.#size += 1;
+    return undefined;
+  }
+
+  #duplicate(record: ValidRecord, earlier: number, line: number): LineError {
+    const where = earlier === line_unknown ? "An earlier line" : `Line ${earlier}`;
+    return {
+      line,
+      field: "",
+      code: "DUPLICATE_KEY",
+      message: `${where} of this file has the same ${record.type} key ${keyFields[record.type]}.`,
+    };
+  }
+
+  #full(line: number): LineError {
+    return {
+      line,
+      field: "",
+      code: "FILE_KEYS_LIMIT",
+      message: `The file has more than ${this.#keys_max} distinct record keys; split it into several files.`,
+    };
   }
 }

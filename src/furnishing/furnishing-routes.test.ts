@@ -168,6 +168,19 @@ describeEachBackend("furnishing over HTTP", (backend) => {
     assert.equal(replay.body.replay, true);
   });
 
+  it("accepts a statement whose account came earlier in the file, never one whose account comes later", async () => {
+    const [subject, account, statement] = history(12, "L-12", ["2026-09"]);
+    const later = { ...(statement as object), period: "2026-08" };
+    const response = await upload(server, platform, ndjson([subject, statement, account, later]));
+    assert.equal(response.body.status, "accepted", JSON.stringify(response.body));
+    assert.equal(response.body.lines_accepted, 3);
+    const errors = await errorsOf(server, platform, response.body.id);
+    assert.deepEqual(
+      errors.map((error) => [error.line, error.code]),
+      [[2, "ACCOUNT_UNKNOWN"]],
+    );
+  });
+
   it("rejects a whole file whose rejected share is over the threshold, applying none of it", async () => {
     const before = await backend().db.query("SELECT 1 FROM accounts WHERE account_ref = 'L-9'");
     const records = [history(9, "L-9", [])[1], { type: "account" }, { type: "loan" }, { type: "statement" }];

@@ -352,8 +352,8 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
   const vault = new CopyBuffer(tx, copies, "staged_vault", vaultColumns);
   const furnisher = options.furnisher_id;
   const pseudonym_key = options.keyring.pseudonym_key;
-  const accountsInFile = new Set<string>();
-  // Statements whose account is not in this file wait here until one query checks them all.
+  // Statements whose account record is not earlier in this file wait here until one query checks them all
+  // against the accounts the furnisher sent before.
   let unresolved: { line: number; text: string; ref: string }[] = [];
   const referenced = new Set<string>();
   const accepted_by_type: Record<string, number> = {};
@@ -395,7 +395,7 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
       ).map((row) => row.account_ref),
     );
     for (const item of unresolved) {
-      if (known.has(item.ref) || accountsInFile.has(item.ref)) {
+      if (known.has(item.ref)) {
         accept("statement");
         await statements.pushText(item.text, 1);
       } else {
@@ -479,7 +479,6 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
         }
         case "account": {
           const ref = record.account_ref as string;
-          accountsInFile.add(ref);
           const r = record as Record<string, unknown>;
           await accounts.push(
             deleted

@@ -80,7 +80,7 @@ test("a colon inside a text value is not mistaken for a second field", async () 
   assert.deepEqual(outcomes(await collect(readNdjson(chunked(spaced), options))), ["1!FIELD_DUPLICATE"]);
 });
 
-test("a repeated natural key is rejected and names the earlier line", async () => {
+test("a repeated natural key is rejected; other than a statement's, it names the earlier line", async () => {
   const text = toNdjson([
     statementLine(1),
     statementLine(2),
@@ -88,6 +88,7 @@ test("a repeated natural key is rejected and names the earlier line", async () =
     statementLine(1, { period: "2025-04" }),
     { type: "statement", op: "delete", account_ref: "ACC-2", period: "2025-05" },
     accountLine(1, { account_ref: "ACC-2" }),
+    accountLine(1, { account_ref: "ACC-2", term_months: 12 }),
   ]);
   const results = await collect(readNdjson(chunked(text), options));
   assert.deepEqual(outcomes(results), [
@@ -97,9 +98,12 @@ test("a repeated natural key is rejected and names the earlier line", async () =
     "4:statement",
     "5!DUPLICATE_KEY",
     "6:account",
+    "7!DUPLICATE_KEY",
   ]);
-  assert.match(results[2]?.error?.message ?? "", /Line 1 /);
-  assert.match(results[4]?.error?.message ?? "", /Line 2 /);
+  // Statements are tracked as one bit per account and month, without the line they came from.
+  assert.match(results[2]?.error?.message ?? "", /^An earlier line .* statement key \(account_ref, period\)/);
+  assert.match(results[4]?.error?.message ?? "", /^An earlier line /);
+  assert.match(results[6]?.error?.message ?? "", /^Line 6 .* account key/);
 });
 
 test("identifiers are compared after normalisation when looking for duplicates", async () => {

@@ -17,7 +17,13 @@ export interface ReaderOptions extends RecordValidatorOptions {
 }
 
 export type LineResult =
-  | { line: number; record: ValidRecord; error?: undefined }
+  | {
+      line: number;
+      record: ValidRecord;
+      error?: undefined;
+      /** On a statement: whether its account's account record came earlier in the file. */
+      account_in_file?: boolean;
+    }
   | { line: number; record?: undefined; error: LineError };
 
 /** Turns one raw line into its result, or into nothing (a CSV header, or lines after a bad header). */
@@ -67,6 +73,7 @@ export async function* readResultBatches(
         batch.push({ line: result.line, error: duplicate });
         return;
       }
+      if (result.record.type === "statement") result.account_in_file = tracker.account_in_file;
     }
     batch.push(result);
   };

@@ -80,14 +80,13 @@ const encoder = new TextEncoder();
 export class StatementPreparer {
   readonly #furnisher_id: string;
   readonly #seq: bigint;
-  readonly #accounts = new Set<string>();
 
   constructor(furnisher_id: string, seq: bigint) {
     this.#furnisher_id = furnisher_id;
     this.#seq = seq;
   }
 
-  prepare<R extends { line: number; record?: ValidRecord | undefined }>(
+  prepare<R extends { line: number; record?: ValidRecord | undefined; account_in_file?: boolean }>(
     batch: readonly R[],
   ): { results: R[]; statements: PreparedStatements } {
     const results: R[] = [];
@@ -100,7 +99,6 @@ export class StatementPreparer {
     for (const result of batch) {
       const record = result.record;
       if (record?.type !== "statement") {
-        if (record?.type === "account") this.#accounts.add(record.account_ref);
         results.push(result);
         continue;
       }
@@ -112,7 +110,7 @@ export class StatementPreparer {
         last_subject = subject;
       }
       const line = statementText(this.#furnisher_id, this.#seq, record);
-      if (this.#accounts.has(record.account_ref)) {
+      if (result.account_in_file === true) {
         text += line;
         ready += 1;
       } else {
