@@ -47,7 +47,7 @@ export const consentRoutes: RouteModule = (app, ctx) => {
   const { kysely } = ctx.db;
   /** One of the lender's own consents, or the error that says why not. */
   const lendersConsent = async (id: string, lender_id: string) => {
-    const row = await findConsent(kysely, id);
+    const row = await findConsent(ctx.db, id);
     if (!row) throw new ApiError("CONSENT_UNKNOWN", `There is no consent ${id}.`);
     if (row.lender_id !== lender_id)
       throw new ApiError("CONSENT_NOT_YOURS", "The consent names another lender.");
@@ -193,7 +193,7 @@ export const consentRoutes: RouteModule = (app, ctx) => {
     },
     async (request) => {
       const subject = subjectOf(request);
-      const row = await findConsent(kysely, request.params.id);
+      const row = await findConsent(ctx.db, request.params.id);
       if (!row?.subject_key.equals(subject.subject_key)) {
         throw new ApiError("SUBJECT_FORBIDDEN", "A personal token may revoke only its own consents.");
       }

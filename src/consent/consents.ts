@@ -4,6 +4,7 @@ import { CompactSign } from "jose";
 import type { Kysely } from "kysely";
 import type { Clock } from "../config/clock.ts";
 import type { Keyring } from "../config/keyring.ts";
+import { type Database, prepared } from "../db/database.ts";
 import { ApiError, registerErrorCodes } from "../http/errors.ts";
 import { bureauKey } from "../identity/bureau-key.ts";
 
@@ -146,9 +147,12 @@ export async function registerConsent(
   return row;
 }
 
-export async function findConsent(kysely: AnyKysely, id: string): Promise<ConsentRow | undefined> {
+const consent_by_id = prepared("consent_by_id", "SELECT * FROM consents WHERE id = $1");
+
+export async function findConsent(db: Pick<Database, "query">, id: string): Promise<ConsentRow | undefined> {
   if (!consent_id_pattern.test(id)) return undefined;
-  return tables(kysely).selectFrom("consents").selectAll().where("id", "=", id).executeTakeFirst();
+  const [row] = await db.query<ConsentRow>(consent_by_id, [id]);
+  return row;
 }
 
 export async function listConsentsOfLender(

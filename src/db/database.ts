@@ -11,11 +11,36 @@ export type BackendKind = "pglite" | "postgres";
 /** One row to COPY: values in column order; null for SQL NULL. */
 export type CopyRow = readonly (string | number | bigint | boolean | Date | Uint8Array | null)[];
 
+/**
+ * A statement run many times a second (a lender's query): PostgreSQL parses and plans it once per
+ * connection and reuses the plan. The name must be unique to the text.
+ */
+export interface PreparedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+export function prepared(name: string, text: string): PreparedStatement {
+  return { name, text };
+}
+
+export type Statement = string | PreparedStatement;
+
+/** Numbers the parameters of a statement put together from parts (several data-modifying CTEs). */
+export class ParamList {
+  readonly values: unknown[] = [];
+  /** Adds a value; returns its placeholder. */
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
 /** What a transaction body can do: typed queries through Kysely, raw SQL, and bulk COPY. */
 export interface Tx {
   // biome-ignore lint/complexity/noBannedTypes: domains narrow this with withTables<TheirTables>().
   readonly kysely: Kysely<{}>;
-  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(text: Statement, params?: readonly unknown[]): Promise<R[]>;
   /** Loads row batches with COPY FROM; returns the number of rows loaded. */
   copyIn(
     table: string,
@@ -34,7 +59,7 @@ export interface Database {
   readonly kind: BackendKind;
   // biome-ignore lint/complexity/noBannedTypes: domains narrow this with withTables<TheirTables>().
   readonly kysely: Kysely<{}>;
-  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(text: Statement, params?: readonly unknown[]): Promise<R[]>;
   /** Runs several statements separated by semicolons, without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /** Runs `body` in one transaction on one connection; it commits only if `body` resolves. */
@@ -98,8 +123,10 @@ export async function openPglite(pglite: PGlite): Promise<Database> {
   await pglite.waitReady;
   const kysely = new Kysely({ dialect: new PGliteDialect({ pglite }) });
   const parsers = { [int8_oid]: (value: string) => BigInt(value) };
-  const query = async <R>(text: string, params: readonly unknown[] = []) =>
-    (await pglite.query<R>(text, params as unknown[], { parsers })).rows;
+  const query = async <R>(statement: Statement, params: readonly unknown[] = []) => {
+    const text = typeof statement === "string" ? statement : statement.text;
+    return (await pglite.query<R>(text, params as unknown[], { parsers })).rows;
+  };
   const copyInText: Tx["copyInText"] = async (table, columns, chunks) => {
     // PGlite reads COPY data from one in-memory blob, so the text goes in slices of whole lines.
     const statement = copyStatement(table, columns, "'/dev/blob'");
@@ -176,8 +203,11 @@ export async function openPostgres(pool: Pool): Promise<Database> {
   const kysely = new Kysely({ dialect: new PostgresDialect({ pool }) });
   const queryOn =
     (client: Pool | PoolClient) =>
-    async <R>(text: string, params: readonly unknown[] = []) =>
-      (await client.query(text, params as unknown[])).rows as R[];
+    async <R>(statement: Statement, params: readonly unknown[] = []) =>
+      (typeof statement === "string"
+        ? await client.query(statement, params as unknown[])
+        : await client.query({ name: statement.name, text: statement.text, values: params as unknown[] })
+      ).rows as R[];
   const copyInTextOn =
     (client: PoolClient): Tx["copyInText"] =>
     async (table, columns, chunks) => {

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import type { Clock } from "../config/clock.ts";
-import type { CopyRow, Database, Tx } from "../db/database.ts";
+import { type CopyRow, type Database, ParamList, type Tx } from "../db/database.ts";
 import { signCheckpoint } from "./checkpoint.ts";
 import { CompactRange, type SubtreeNode } from "./compact-range.ts";
 import {
@@ -62,6 +62,20 @@ export async function enqueueDisclosure(
   tx: Pick<Tx, "query">,
   disclosure: PendingDisclosure,
 ): Promise<string> {
+  const params = new ParamList();
+  const { entry_id, sql } = disclosureInsert(disclosure, params);
+  await tx.query(sql, params.values);
+  return entry_id;
+}
+
+/**
+ * The INSERT that queues a disclosure, its values added to `params`, for a caller's statement that does
+ * more in the same round trip (it is atomic with the rest of that statement).
+ */
+export function disclosureInsert(
+  disclosure: PendingDisclosure,
+  params: ParamList,
+): { entry_id: string; sql: string } {
   const entry_id = `le_${randomBytes(12).toString("hex")}`;
   const subject_salt = randomBytes(32);
   // Encoding now, with the sequence still unknown, rejects a malformed disclosure inside the caller's
@@ -81,25 +95,22 @@ export async function enqueueDisclosure(
     price_minor: disclosure.price_minor,
     currency: disclosure.currency,
   });
-  await tx.query(
-    `INSERT INTO log_queue (entry_id, at, recipient, product, purpose, consent_sha256, subject_key, subject_salt,
-       furnishers, price_minor, currency)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [
-      entry_id,
-      disclosure.at,
-      disclosure.recipient,
-      disclosure.product,
-      disclosure.purpose,
-      disclosure.consent_sha256,
-      disclosure.subject_key,
-      subject_salt,
-      JSON.stringify(disclosure.furnishers),
-      disclosure.price_minor.toString(),
-      disclosure.currency,
-    ],
-  );
-  return entry_id;
+  const values = [
+    entry_id,
+    disclosure.at,
+    disclosure.recipient,
+    disclosure.product,
+    disclosure.purpose,
+    disclosure.consent_sha256,
+    disclosure.subject_key,
+    subject_salt,
+    JSON.stringify(disclosure.furnishers),
+    disclosure.price_minor.toString(),
+    disclosure.currency,
+  ].map((value) => params.add(value));
+  const sql = `INSERT INTO log_queue (entry_id, at, recipient, product, purpose, consent_sha256, subject_key,
+     subject_salt, furnishers, price_minor, currency) VALUES (${values.join(", ")})`;
+  return { entry_id, sql };
 }
 
 /**

@@ -24,28 +24,35 @@ export async function insertEvents(
   at_param: string,
 ): Promise<number> {
   const [row] = await tx.query<{ n: bigint }>(
-    `WITH candidates AS (${candidates}),
-     numbered AS (
+    `WITH ${eventCtes("events", candidates, at_param)} SELECT count(*)::int8 AS n FROM events_inserted`,
+    params,
+  );
+  return Number(row?.n ?? 0n);
+}
+
+/**
+ * The CTEs of insertEvents, their names starting with `prefix`, for a caller's statement that does more
+ * in the same round trip; `${prefix}_inserted` yields a row per event.
+ */
+export function eventCtes(prefix: string, candidates: string, at_param: string): string {
+  return `${prefix}_candidates AS (${candidates}),
+     ${prefix}_numbered AS (
        SELECT c.*, row_number() OVER (PARTITION BY c.subscription_id ORDER BY c.sort_key, c.type) AS n,
               count(*) OVER (PARTITION BY c.subscription_id) AS total
-       FROM candidates c
+       FROM ${prefix}_candidates c
      ),
-     totals AS (SELECT DISTINCT subscription_id, total FROM numbered),
-     bumped AS (
+     ${prefix}_totals AS (SELECT DISTINCT subscription_id, total FROM ${prefix}_numbered),
+     ${prefix}_bumped AS (
        UPDATE feed_subscriptions s SET last_sequence = s.last_sequence + t.total
-       FROM totals t WHERE s.id = t.subscription_id
+       FROM ${prefix}_totals t WHERE s.id = t.subscription_id
        RETURNING s.id, s.lender_id, s.consent_id, s.last_sequence - t.total AS base
      ),
-     inserted AS (
+     ${prefix}_inserted AS (
        INSERT INTO feed_outbox (id, subscription_id, lender_id, consent_id, type, occurred_at, sequence, data,
          source_furnisher_id, next_attempt_at)
        SELECT gen_random_uuid(), b.id, b.lender_id, b.consent_id, n.type, ${at_param}, b.base + n.n, n.data,
          n.source_furnisher_id, ${at_param}
-       FROM numbered n JOIN bumped b ON b.id = n.subscription_id
+       FROM ${prefix}_numbered n JOIN ${prefix}_bumped b ON b.id = n.subscription_id
        RETURNING 1
-     )
-     SELECT count(*)::int8 AS n FROM inserted`,
-    params,
-  );
-  return Number(row?.n ?? 0n);
+     )`;
 }

@@ -1,6 +1,6 @@
 // Alerts that other domains raise about a subject: a new inquiry by another lender, a dispute opened.
-import type { Tx } from "../db/database.ts";
-import { activeSubscriptionSql, insertEvents } from "./event-writer.ts";
+import type { ParamList, Tx } from "../db/database.ts";
+import { activeSubscriptionSql, eventCtes, insertEvents } from "./event-writer.ts";
 
 /**
  * Called inside the query's transaction: tells every other lender subscribed to the subject that someone
@@ -12,13 +12,27 @@ export async function recordInquiryEvent(
 ): Promise<number> {
   return insertEvents(
     tx,
-    `SELECT s.id AS subscription_id, 'inquiry.new' AS type, '{}'::jsonb AS data,
-       NULL::text AS source_furnisher_id, '' AS sort_key
-     FROM feed_subscriptions s JOIN consents c ON c.id = s.consent_id
-     WHERE s.subject_key = $1 AND s.lender_id <> $2 AND ${activeSubscriptionSql("$3::timestamptz")}`,
+    inquiryCandidates("$1", "$2", "$3::timestamptz"),
     [args.subject_key, args.institution_id, args.at],
     "$3::timestamptz",
   );
+}
+
+/** recordInquiryEvent as CTEs (see eventCtes) for the query's own statement, its values added to `params`. */
+export function inquiryEventCtes(
+  args: { subject_key: Buffer; institution_id: string; at: Date },
+  params: ParamList,
+): string {
+  const at = `${params.add(args.at)}::timestamptz`;
+  const candidates = inquiryCandidates(params.add(args.subject_key), params.add(args.institution_id), at);
+  return eventCtes("inquiry_events", candidates, at);
+}
+
+function inquiryCandidates(subject_key: string, institution_id: string, at: string): string {
+  return `SELECT s.id AS subscription_id, 'inquiry.new' AS type, '{}'::jsonb AS data,
+       NULL::text AS source_furnisher_id, '' AS sort_key
+     FROM feed_subscriptions s JOIN consents c ON c.id = s.consent_id
+     WHERE s.subject_key = ${subject_key} AND s.lender_id <> ${institution_id} AND ${activeSubscriptionSql(at)}`;
 }
 
 /** The kind of a disputed item, from its key (`account:…`, `statement:…`); the rest may name a rival. */

@@ -98,7 +98,7 @@ export async function subscribe(
   consent_id: string,
   now: Date,
 ): Promise<{ subscription: Subscription; created: boolean }> {
-  const consent = checkAlertConsent(await findConsent(db.kysely, consent_id), lender_id, now);
+  const consent = checkAlertConsent(await findConsent(db, consent_id), lender_id, now);
   const id = `fs_${randomBytes(12).toString("hex")}`;
   const created = await db.query(
     `INSERT INTO feed_subscriptions (id, lender_id, consent_id, subject_key, created_at)

@@ -1,5 +1,5 @@
 // Reads a subject's current credit file: the latest version of every account, statement and activity.
-import type { Database } from "../db/database.ts";
+import { type Database, prepared } from "../db/database.ts";
 
 export interface FileAccount {
   readonly furnisher_id: string;
@@ -53,6 +53,43 @@ const date = (value: unknown): string | null =>
       ? value.toISOString().slice(0, 10)
       : String(value).slice(0, 10);
 
+const file_accounts = prepared(
+  "file_accounts",
+  `SELECT * FROM (
+       SELECT DISTINCT ON (a.furnisher_id, a.account_ref) a.*
+       FROM accounts a
+       WHERE (a.furnisher_id, a.account_ref) IN (SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = $1)
+       ORDER BY a.furnisher_id, a.account_ref, a.seq DESC
+     ) latest
+     WHERE subject_key = $1 AND NOT deleted
+     ORDER BY opened_on, furnisher_id, account_ref`,
+);
+
+const file_statements = prepared(
+  "file_statements",
+  `SELECT * FROM (
+       SELECT DISTINCT ON (s.furnisher_id, s.account_ref, s.period) s.*
+       FROM statements s
+       WHERE (s.furnisher_id, s.account_ref) IN (SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = $1)
+         AND s.period >= $2::date
+       ORDER BY s.furnisher_id, s.account_ref, s.period, s.seq DESC
+     ) latest
+     WHERE NOT deleted
+     ORDER BY furnisher_id, account_ref, period`,
+);
+
+const file_activities = prepared(
+  "file_activities",
+  `SELECT * FROM (
+       SELECT DISTINCT ON (category, period, furnisher_id) *
+       FROM activities
+       WHERE subject_key = $1 AND period >= $2::date
+       ORDER BY category, period, furnisher_id, seq DESC
+     ) latest
+     WHERE NOT deleted
+     ORDER BY category, period`,
+);
+
 /** The subject's file with statements and activities from `since_period` (YYYY-MM) on, as of now. */
 export async function loadCreditFile(
   db: Pick<Database, "query">,
@@ -63,40 +100,9 @@ export async function loadCreditFile(
   // Three independent reads, run at once: statements are read for every account the subject ever had and
   // then kept only for the accounts in the file (latest version not withdrawn, still the subject's).
   const [accounts, statements, activities] = await Promise.all([
-    db.query<Record<string, unknown>>(
-      `SELECT * FROM (
-         SELECT DISTINCT ON (a.furnisher_id, a.account_ref) a.*
-         FROM accounts a
-         WHERE (a.furnisher_id, a.account_ref) IN (SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = $1)
-         ORDER BY a.furnisher_id, a.account_ref, a.seq DESC
-       ) latest
-       WHERE subject_key = $1 AND NOT deleted
-       ORDER BY opened_on, furnisher_id, account_ref`,
-      [subject_key],
-    ),
-    db.query<Record<string, unknown>>(
-      `SELECT * FROM (
-         SELECT DISTINCT ON (s.furnisher_id, s.account_ref, s.period) s.*
-         FROM statements s
-         WHERE (s.furnisher_id, s.account_ref) IN (SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = $1)
-           AND s.period >= $2::date
-         ORDER BY s.furnisher_id, s.account_ref, s.period, s.seq DESC
-       ) latest
-       WHERE NOT deleted
-       ORDER BY furnisher_id, account_ref, period`,
-      [subject_key, since],
-    ),
-    db.query<Record<string, unknown>>(
-      `SELECT * FROM (
-         SELECT DISTINCT ON (category, period, furnisher_id) *
-         FROM activities
-         WHERE subject_key = $1 AND period >= $2::date
-         ORDER BY category, period, furnisher_id, seq DESC
-       ) latest
-       WHERE NOT deleted
-       ORDER BY category, period`,
-      [subject_key, since],
-    ),
+    db.query<Record<string, unknown>>(file_accounts, [subject_key]),
+    db.query<Record<string, unknown>>(file_statements, [subject_key, since]),
+    db.query<Record<string, unknown>>(file_activities, [subject_key, since]),
   ]);
   const fileAccounts: FileAccount[] = accounts.map((row) => ({
     furnisher_id: row.furnisher_id as string,

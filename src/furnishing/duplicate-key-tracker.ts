@@ -19,7 +19,10 @@ const index_load_max = 0.75;
 const window_before = 31;
 
 export interface DuplicateKeyTrackerOptions {
-  /** Records beyond this many distinct keys are rejected with FILE_KEYS_LIMIT. */
+  /**
+   * The most entries kept: one per account and one per other key (subjects, activities, statements outside
+   * their account's window). A record that needs one more is rejected with FILE_KEYS_LIMIT.
+   */
   keys_max?: number;
 }
 
@@ -154,6 +157,10 @@ class HashedEntries {
     this.#words = words;
   }
 
+  get count(): number {
+    return this.#count;
+  }
+
   /** The entry with this hash, or -1 - the free slot where it would go. */
   find(hash: Uint32Array): number {
     const tag = (hash[1] as number) >>> 24;
@@ -271,9 +278,10 @@ export class DuplicateKeyTracker {
     if (account >= 0) {
       const earlier = this.#accounts.get(account, account_line);
       if (earlier !== 0) return this.#duplicate(record, earlier, line);
+    } else {
+      if (this.#full_now()) return this.#full(line);
+      account = this.#accounts.insert(this.#hash, account);
     }
-    if (this.#size >= this.#keys_max) return this.#full(line);
-    if (account < 0) account = this.#accounts.insert(this.#hash, account);
     this.#accounts.set(account, account_line, storedLine(line));
     this.#size += 1;
     return undefined;
@@ -283,7 +291,7 @@ export class DuplicateKeyTracker {
     const month = monthOf(record.period);
     let account = this.#findAccount(record.account_ref);
     if (account < 0) {
-      if (this.#size >= this.#keys_max) return this.#full(line);
+      if (this.#full_now()) return this.#full(line);
       account = this.#accounts.insert(this.#hash, account);
     }
     const accounts = this.#accounts;
@@ -299,7 +307,6 @@ export class DuplicateKeyTracker {
     const bit = 1 << (offset & 31);
     const bits = accounts.get(account, word);
     if ((bits & bit) !== 0) return this.#duplicate(record, line_unknown, line);
-    if (this.#size >= this.#keys_max) return this.#full(line);
     accounts.set(account, word, (bits | bit) >>> 0);
     this.#size += 1;
     return undefined;
@@ -320,7 +327,7 @@ export class DuplicateKeyTracker {
     hashKey(this.#key_words, length, this.#seed, this.#hash);
     const found = this.#keys.find(this.#hash);
     if (found >= 0) return this.#duplicate(record, this.#keys.get(found, key_line), line);
-    if (this.#size >= this.#keys_max) return this.#full(line);
+    if (this.#full_now()) return this.#full(line);
     const entry = this.#keys.insert(this.#hash, found);
     this.#keys.set(entry, key_line, storedLine(line));
     this.#size += 1;
@@ -337,12 +344,17 @@ export class DuplicateKeyTracker {
     };
   }
 
+  /** Whether another entry would pass keys_max. */
+  #full_now(): boolean {
+    return this.#keys.count + this.#accounts.count >= this.#keys_max;
+  }
+
   #full(line: number): LineError {
     return {
       line,
       field: "",
       code: "FILE_KEYS_LIMIT",
-      message: `The file has more than ${this.#keys_max} distinct record keys; split it into several files.`,
+      message: `The file names more than ${this.#keys_max} accounts, subjects and other keys; split it into several files.`,
     };
   }
 }

@@ -24,20 +24,20 @@ describeEachBackend("personal data vault", (backend) => {
     assert.equal(rows.length, 1);
     assert.equal(rows[0]?.kek_id, "t1");
     assert.equal(Buffer.from(rows[0]?.ciphertext ?? []).includes(Buffer.from(sample.id_number)), false);
-    assert.deepEqual(await getPersonalData(db.kysely, keyring, key), sample);
+    assert.deepEqual(await getPersonalData(db, keyring, key), sample);
   });
 
   it("cannot be read with another keyring", async () => {
     const { db } = backend();
     const key = subjectKey(keyring.pseudonym_key, sample.id_type, sample.id_number);
-    await assert.rejects(getPersonalData(db.kysely, ephemeralKeyring(), key));
+    await assert.rejects(getPersonalData(db, ephemeralKeyring(), key));
   });
 
   it("is gone for good after shredding", async () => {
     const { db } = backend();
     const key = subjectKey(keyring.pseudonym_key, sample.id_type, sample.id_number);
     assert.equal(await shredPersonalData(db.kysely, key), true);
-    assert.equal(await getPersonalData(db.kysely, keyring, key), undefined);
+    assert.equal(await getPersonalData(db, keyring, key), undefined);
   });
 });
 

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Keyring } from "../config/keyring.ts";
+import { type Database, prepared } from "../db/database.ts";
 
 export interface PersonalData {
   readonly id_type: string;
@@ -136,17 +137,14 @@ export async function putPersonalData(
     .execute();
 }
 
+const vault_entry = prepared("vault_entry", "SELECT * FROM vault_entries WHERE subject_key = $1");
+
 export async function getPersonalData(
-  kysely: AnyKysely,
+  db: Pick<Database, "query">,
   keyring: Keyring,
   subject_key: Buffer,
 ): Promise<PersonalData | undefined> {
-  const row = await kysely
-    .withTables<VaultTables>()
-    .selectFrom("vault_entries")
-    .selectAll()
-    .where("subject_key", "=", subject_key)
-    .executeTakeFirst();
+  const [row] = await db.query<VaultTables["vault_entries"]>(vault_entry, [subject_key]);
   return row ? decryptPersonalData(keyring, row) : undefined;
 }
 

@@ -4,10 +4,10 @@ import { priceFor } from "../billing/price-store.ts";
 import type { RegimeCode } from "../config/regimes.ts";
 import type { Category, ConsentRow, Purpose } from "../consent/consents.ts";
 import { checkConsent, consumeOneTimeConsent, findConsent } from "../consent/consents.ts";
-import type { Database } from "../db/database.ts";
+import { type Database, ParamList, prepared } from "../db/database.ts";
 import { ReferenceCache } from "../db/reference-cache.ts";
-import { enqueueDisclosure } from "../disclosure-log/log-store.ts";
-import { recordInquiryEvent } from "../feed/index.ts";
+import { disclosureInsert } from "../disclosure-log/log-store.ts";
+import { inquiryEventCtes } from "../feed/subject-events.ts";
 import { type CreditFile, loadCreditFile } from "../furnishing/credit-file.ts";
 import type { InstitutionPrincipal } from "../http/auth.ts";
 import type { AppContext } from "../http/context.ts";
@@ -23,7 +23,7 @@ import {
   noAnnotations,
   type ReportAnnotations,
 } from "./credit-report.ts";
-import { type InquiryRow, inquiriesAbout, newInquiryId, recordInquiry } from "./inquiries.ts";
+import { type InquiryRow, inquiriesAbout, inquiryInsert, newInquiryId, recordInquiry } from "./inquiries.ts";
 import type { QueryLimits } from "./query-limits.ts";
 
 registerErrorCodes({
@@ -119,7 +119,7 @@ export async function answerQuery(
     await deps.limits.take(lender.institution_id);
     let consent: ConsentRow | undefined;
     if (request.consent_id !== undefined) {
-      consent = await findConsent(ctx.db.kysely, request.consent_id);
+      consent = await findConsent(ctx.db, request.consent_id);
       subject_key = consent?.subject_key ?? null;
       checkConsent(consent, {
         lender_id: lender.institution_id,
@@ -162,8 +162,8 @@ async function disclose(
   const [file, institutions, identity, inquiries, annotations, list] = await Promise.all([
     loadCreditFile(ctx.db, subject_key, since),
     reference.institutions(ctx.db),
-    getPersonalData(ctx.db.kysely, ctx.keyring, subject_key),
-    inquiriesAbout(ctx.db.kysely, subject_key, new Date(now.getTime() - 2 * 365.25 * 86_400_000)),
+    getPersonalData(ctx.db, ctx.keyring, subject_key),
+    inquiriesAbout(ctx.db, subject_key, new Date(now.getTime() - 2 * 365.25 * 86_400_000)),
     deps.annotations ? deps.annotations(subject_key, now) : Promise.resolve(noAnnotations),
     reference.price(ctx.db, ctx.config.regime.code, lender.institution_id, request.product, now),
   ]);
@@ -198,11 +198,10 @@ async function disclose(
       inquiry.at.toISOString().slice(0, 10) === today,
   );
   const price_minor = billed_today ? 0n : list.price_minor;
-  return ctx.db.transaction(async (tx) => {
-    if (consent?.mode === "one_time" && !(await consumeOneTimeConsent(tx.kysely, consent.id, now))) {
-      throw new ApiError("CONSENT_USED", "The one-time consent was used by a concurrent query.");
-    }
-    const entry_id = await enqueueDisclosure(tx, {
+  // The disclosure, the inquiry and other lenders' alerts are one statement: atomic, and one round trip.
+  const params = new ParamList();
+  const { entry_id, sql: queue } = disclosureInsert(
+    {
       at: now,
       recipient: lender.institution_id,
       product: request.product,
@@ -212,17 +211,35 @@ async function disclose(
       furnishers,
       price_minor,
       currency: list.currency,
+    },
+    params,
+  );
+  const inquiry = inquiryInsert(
+    { ...base, subject_key, outcome: "answered", log_entry_id: entry_id },
+    params,
+  );
+  const alerts = inquiryEventCtes({ subject_key, institution_id: lender.institution_id, at: now }, params);
+  const statement = prepared(
+    "answer_disclosure",
+    `WITH queued AS (${queue}), inquiry AS (${inquiry}), ${alerts} SELECT 1`,
+  );
+  if (consent?.mode === "one_time") {
+    await ctx.db.transaction(async (tx) => {
+      if (!(await consumeOneTimeConsent(tx.kysely, consent.id, now))) {
+        throw new ApiError("CONSENT_USED", "The one-time consent was used by a concurrent query.");
+      }
+      await tx.query(statement, params.values);
     });
-    await recordInquiry(tx.kysely, { ...base, subject_key, outcome: "answered", log_entry_id: entry_id });
-    await recordInquiryEvent(tx, { subject_key, institution_id: lender.institution_id, at: now });
-    return {
-      inquiry_id: base.id,
-      product: request.product,
-      ...(report ? { report } : {}),
-      ...(score === undefined ? {} : { score }),
-      disclosure: { entry_id, price_minor: price_minor.toString(), currency: list.currency },
-    };
-  });
+  } else {
+    await ctx.db.query(statement, params.values);
+  }
+  return {
+    inquiry_id: base.id,
+    product: request.product,
+    ...(report ? { report } : {}),
+    ...(score === undefined ? {} : { score }),
+    disclosure: { entry_id, price_minor: price_minor.toString(), currency: list.currency },
+  };
 }
 
 /** Furnishers whose records the answer drew on, with how many records each. */

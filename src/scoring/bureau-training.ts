@@ -88,7 +88,7 @@ function periodOf(date: Date): string {
 }
 
 async function inquiryTimes(ctx: AppContext, key: Buffer, as_of: Date): Promise<Date[]> {
-  const rows = await inquiriesAbout(ctx.db.kysely, key, monthsBefore(as_of, 12));
+  const rows = await inquiriesAbout(ctx.db, key, monthsBefore(as_of, 12));
   return rows.map((row) => new Date(row.at)).filter((at) => at.getTime() < as_of.getTime());
 }
 

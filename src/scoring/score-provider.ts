@@ -112,11 +112,7 @@ export function scoreProvider(
   return async (file, subject_key, now) => {
     const active = await models.current();
     if (active.champions.size === 0) return { available: false, reason_code: "NO_MODEL" };
-    const inquiries = await inquiriesAbout(
-      ctx.db.kysely,
-      subject_key,
-      monthsBefore(now, inquiry_lookback_months),
-    );
+    const inquiries = await inquiriesAbout(ctx.db, subject_key, monthsBefore(now, inquiry_lookback_months));
     const values = bureauFeaturesAt(
       file,
       inquiries.map((inquiry) => new Date(inquiry.at)),

@@ -100,8 +100,8 @@ export async function ownReport(
   const [file, institutions, identity, inquiries, annotations] = await Promise.all([
     loadCreditFile(ctx.db, subject_key, whole_file_since),
     listInstitutions(ctx.db.kysely),
-    getPersonalData(ctx.db.kysely, ctx.keyring, subject_key),
-    inquiriesAbout(ctx.db.kysely, subject_key, new Date(now.getTime() - inquiry_years * 365.25 * 86_400_000)),
+    getPersonalData(ctx.db, ctx.keyring, subject_key),
+    inquiriesAbout(ctx.db, subject_key, new Date(now.getTime() - inquiry_years * 365.25 * 86_400_000)),
     reportAnnotations(ctx.db, subject_key, now),
   ]);
   const report = assembleReport(

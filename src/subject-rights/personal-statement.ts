@@ -1,5 +1,5 @@
 // The personal statement: a short text a subject attaches to their file, shown in every report about them.
-import type { Database } from "../db/database.ts";
+import { type Database, prepared } from "../db/database.ts";
 import { ApiError, registerErrorCodes } from "../http/errors.ts";
 
 /** The longest statement, in characters (code points, so a Chinese character counts once). */
@@ -64,14 +64,16 @@ export async function putStatement(
   return { text: checked, added_at: now };
 }
 
+const statement_of_subject = prepared(
+  "statement_of_subject",
+  "SELECT text, added_at FROM personal_statements WHERE subject_key = $1",
+);
+
 export async function getStatement(
   db: Pick<Database, "query">,
   subject_key: Buffer,
 ): Promise<PersonalStatement | undefined> {
-  const [row] = await db.query<PersonalStatement>(
-    "SELECT text, added_at FROM personal_statements WHERE subject_key = $1",
-    [subject_key],
-  );
+  const [row] = await db.query<PersonalStatement>(statement_of_subject, [subject_key]);
   return row;
 }
 

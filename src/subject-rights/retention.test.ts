@@ -235,13 +235,13 @@ describeEachBackend("retention", (backend) => {
     });
     assert.deepEqual(disputes.body.items, [], "a dispute about deleted information goes with it");
     // Person 3 still has a live account: their personal data and statement stay.
-    assert.ok(await getPersonalData(server.ctx.db.kysely, server.ctx.keyring, subjectKeyOf(server, 3)));
+    assert.ok(await getPersonalData(server.ctx.db, server.ctx.keyring, subjectKeyOf(server, 3)));
     const statement = await call<{ statement: { text: string } | null }>(`${server.url}/v1/me/statement`, {
       key: await tokenFor(server, 3),
     });
     assert.equal(statement.body.statement?.text, "I lost my job in 2022.");
     assert.equal(result.subjects_shredded, 0, "person 4's open consent keeps their data");
-    assert.ok(await getPersonalData(server.ctx.db.kysely, server.ctx.keyring, subjectKeyOf(server, 4)));
+    assert.ok(await getPersonalData(server.ctx.db, server.ctx.keyring, subjectKeyOf(server, 4)));
   });
 
   it("crypto-shreds a subject left with nothing once their last consent lapses; the log still proves", async () => {
@@ -251,10 +251,10 @@ describeEachBackend("retention", (backend) => {
     const result = await schedule.tick();
     assert.equal(result?.subjects_shredded, 1);
     assert.equal(
-      await getPersonalData(server.ctx.db.kysely, server.ctx.keyring, subjectKeyOf(server, 4)),
+      await getPersonalData(server.ctx.db, server.ctx.keyring, subjectKeyOf(server, 4)),
       undefined,
     );
-    assert.ok(await getPersonalData(server.ctx.db.kysely, server.ctx.keyring, subjectKeyOf(server, 3)));
+    assert.ok(await getPersonalData(server.ctx.db, server.ctx.keyring, subjectKeyOf(server, 3)));
     assert.equal(await schedule.tick(), undefined, "the schedule runs once a day");
     server.clock.advanceDays(1);
     assert.equal((await schedule.tick())?.subjects_shredded, 0);

@@ -36,7 +36,7 @@ export const subjectTokenRoutes: RouteModule = (app, ctx) => {
       const now = ctx.clock.now();
       const subject_key = resolveSubjectKey(ctx.keyring, ctx.config.regime, request.body.subject, now);
       // A token belongs to a person the bureau holds: their identity came with a furnished subject record.
-      if (!(await getPersonalData(ctx.db.kysely, ctx.keyring, subject_key))) {
+      if (!(await getPersonalData(ctx.db, ctx.keyring, subject_key))) {
         throw new ApiError("SUBJECT_UNKNOWN", "The bureau holds no record of this person.");
       }
       const issued = await issueSubjectToken(ctx.db.kysely, subject_key, ctx.clock, request.body.valid_days);
