@@ -48,6 +48,9 @@ export interface IngestSummary {
   readonly seq: bigint | null;
 }
 
+/** Pseudonyms kept while a file is applied (see keyOf in applyRecords). */
+const recent_subjects_max = 4096;
+
 /** Rows buffered per table before one COPY; bounds memory and the number of COPY round trips. */
 export const copy_rows_per_flush = 10_000;
 
@@ -370,17 +373,19 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
   const accept = (type: string) => {
     accepted_by_type[type] = (accepted_by_type[type] ?? 0) + 1;
   };
-  // A person's lines usually stand together, so the last pseudonym is reused rather than recomputed.
-  let last_id = "";
-  let last_key: Buffer = Buffer.alloc(0);
+  // A person's lines stand close together, but a batch's statements are applied before its other records, so
+  // the pseudonyms of the last few thousand people are kept rather than recomputed.
+  const recent = new Map<string, Buffer>();
   const keyOf = (id_type: string, id_number: string) => {
     const id = `${id_type}:${id_number}`;
-    if (id !== last_id) {
-      last_key = subjectKey(pseudonym_key, id_type, id_number);
-      last_id = id;
-      referenced.add(last_key.toString("latin1"));
+    let key = recent.get(id);
+    if (key === undefined) {
+      key = subjectKey(pseudonym_key, id_type, id_number);
+      if (recent.size >= recent_subjects_max) recent.clear();
+      recent.set(id, key);
+      referenced.add(key.toString("latin1"));
     }
-    return last_key;
+    return key;
   };
 
   const resolveStatements = async () => {
