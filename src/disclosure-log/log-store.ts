@@ -1,7 +1,7 @@
 // The disclosure log in the database: a durable queue filled inside query transactions, and a sequencer
 // that integrates queued entries into the Merkle tree in batches and signs a checkpoint for each batch.
 import assert from "node:assert/strict";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createPrivateKey, sign as cryptoSign, randomBytes } from "node:crypto";
 import type { Clock } from "../config/clock.ts";
 import { type CopyRow, type Database, ParamList, type Tx } from "../db/database.ts";
 import { signCheckpoint } from "./checkpoint.ts";
@@ -191,8 +191,21 @@ export class DbSubtreeReader implements SubtreeHashReader {
   }
 }
 
+// PKCS #8 (RFC 8410) wrapping of a raw Ed25519 seed, so node:crypto can sign with it.
+const ed25519_pkcs8_prefix = Buffer.from("302e020100300506032b657004220420", "hex");
+
+/**
+ * The bureau's checkpoint signer. It signs with node:crypto, many times faster than the isomorphic code the
+ * verifiers use; Ed25519 signatures are deterministic, so the bytes are the same.
+ */
 export function bureauLogSigner(origin: string, seed: Uint8Array): NoteSigner {
-  return ed25519Signer(encodeSignerKey(origin, signature_type_ed25519, seed));
+  const { name, key_id } = ed25519Signer(encodeSignerKey(origin, signature_type_ed25519, seed));
+  const key = createPrivateKey({
+    key: Buffer.concat([ed25519_pkcs8_prefix, seed]),
+    format: "der",
+    type: "pkcs8",
+  });
+  return { name, key_id, sign: (text) => new Uint8Array(cryptoSign(null, text, key)) };
 }
 
 export function bureauLogVerifierKey(origin: string, public_key: Uint8Array): string {

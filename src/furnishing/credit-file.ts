@@ -53,42 +53,55 @@ const date = (value: unknown): string | null =>
       ? value.toISOString().slice(0, 10)
       : String(value).slice(0, 10);
 
-const file_accounts = prepared(
-  "file_accounts",
-  `SELECT * FROM (
-       SELECT DISTINCT ON (a.furnisher_id, a.account_ref) a.*
-       FROM accounts a
-       WHERE (a.furnisher_id, a.account_ref) IN (SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = $1)
-       ORDER BY a.furnisher_id, a.account_ref, a.seq DESC
-     ) latest
-     WHERE subject_key = $1 AND NOT deleted
-     ORDER BY opened_on, furnisher_id, account_ref`,
+// The three parts of a file in one statement (one round trip): each part is a JSON array of its rows.
+// Statements are read for every account the subject ever had and kept only for the accounts in the file
+// (latest version not withdrawn, still the subject's) in JavaScript.
+const credit_file = prepared(
+  "credit_file",
+  `SELECT
+     (SELECT coalesce(json_agg(a ORDER BY a.opened_on, a.furnisher_id, a.account_ref), '[]')
+      FROM (
+        SELECT furnisher_id, account_ref, kind, opened_on, closed_on, currency, credit_limit_minor,
+          principal_minor, term_months, co_lender_id, seq
+        FROM (
+          SELECT DISTINCT ON (a.furnisher_id, a.account_ref) a.*
+          FROM accounts a
+          WHERE (a.furnisher_id, a.account_ref) IN (SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = $1)
+          ORDER BY a.furnisher_id, a.account_ref, a.seq DESC
+        ) latest
+        WHERE subject_key = $1 AND NOT deleted
+      ) a) AS accounts,
+     (SELECT coalesce(json_agg(s ORDER BY s.furnisher_id, s.account_ref, s.period), '[]')
+      FROM (
+        SELECT furnisher_id, account_ref, period, balance_minor, past_due_minor, days_past_due,
+          scheduled_payment_minor, actual_payment_minor, status, notified_on, seq
+        FROM (
+          SELECT DISTINCT ON (s.furnisher_id, s.account_ref, s.period) s.*
+          FROM statements s
+          WHERE (s.furnisher_id, s.account_ref) IN (SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = $1)
+            AND s.period >= $2::date
+          ORDER BY s.furnisher_id, s.account_ref, s.period, s.seq DESC
+        ) latest
+        WHERE NOT deleted
+      ) s) AS statements,
+     (SELECT coalesce(json_agg(v ORDER BY v.category, v.period), '[]')
+      FROM (
+        SELECT furnisher_id, category, period, count, amount_minor, on_time_share, seq
+        FROM (
+          SELECT DISTINCT ON (category, period, furnisher_id) *
+          FROM activities
+          WHERE subject_key = $1 AND period >= $2::date
+          ORDER BY category, period, furnisher_id, seq DESC
+        ) latest
+        WHERE NOT deleted
+      ) v) AS activities`,
 );
 
-const file_statements = prepared(
-  "file_statements",
-  `SELECT * FROM (
-       SELECT DISTINCT ON (s.furnisher_id, s.account_ref, s.period) s.*
-       FROM statements s
-       WHERE (s.furnisher_id, s.account_ref) IN (SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = $1)
-         AND s.period >= $2::date
-       ORDER BY s.furnisher_id, s.account_ref, s.period, s.seq DESC
-     ) latest
-     WHERE NOT deleted
-     ORDER BY furnisher_id, account_ref, period`,
-);
+type JsonRow = Record<string, string | number | null>;
 
-const file_activities = prepared(
-  "file_activities",
-  `SELECT * FROM (
-       SELECT DISTINCT ON (category, period, furnisher_id) *
-       FROM activities
-       WHERE subject_key = $1 AND period >= $2::date
-       ORDER BY category, period, furnisher_id, seq DESC
-     ) latest
-     WHERE NOT deleted
-     ORDER BY category, period`,
-);
+/** A bigint column as JSON gives it (a number: amounts are below 2^53), back to bigint. */
+const big = (value: unknown): bigint | null =>
+  value === null || value === undefined ? null : BigInt(value as number);
 
 /** The subject's file with statements and activities from `since_period` (YYYY-MM) on, as of now. */
 export async function loadCreditFile(
@@ -97,13 +110,11 @@ export async function loadCreditFile(
   since_period: string,
 ): Promise<CreditFile> {
   const since = `${since_period}-01`;
-  // Three independent reads, run at once: statements are read for every account the subject ever had and
-  // then kept only for the accounts in the file (latest version not withdrawn, still the subject's).
-  const [accounts, statements, activities] = await Promise.all([
-    db.query<Record<string, unknown>>(file_accounts, [subject_key]),
-    db.query<Record<string, unknown>>(file_statements, [subject_key, since]),
-    db.query<Record<string, unknown>>(file_activities, [subject_key, since]),
-  ]);
+  const [row] = await db.query<{ accounts: JsonRow[]; statements: JsonRow[]; activities: JsonRow[] }>(
+    credit_file,
+    [subject_key, since],
+  );
+  const { accounts, statements, activities } = row as NonNullable<typeof row>;
   const fileAccounts: FileAccount[] = accounts.map((row) => ({
     furnisher_id: row.furnisher_id as string,
     account_ref: row.account_ref as string,
@@ -111,11 +122,11 @@ export async function loadCreditFile(
     opened_on: date(row.opened_on),
     closed_on: date(row.closed_on),
     currency: (row.currency as string | null) ?? null,
-    credit_limit_minor: (row.credit_limit_minor as bigint | null) ?? null,
-    principal_minor: (row.principal_minor as bigint | null) ?? null,
+    credit_limit_minor: big(row.credit_limit_minor),
+    principal_minor: big(row.principal_minor),
     term_months: (row.term_months as number | null) ?? null,
     co_lender_id: (row.co_lender_id as string | null) ?? null,
-    seq: row.seq as bigint,
+    seq: big(row.seq) as bigint,
   }));
   const inFile = new Set(fileAccounts.map((a) => `${a.furnisher_id}\u0000${a.account_ref}`));
   return {
@@ -126,23 +137,23 @@ export async function loadCreditFile(
         furnisher_id: row.furnisher_id as string,
         account_ref: row.account_ref as string,
         period: (date(row.period) as string).slice(0, 7),
-        balance_minor: (row.balance_minor as bigint | null) ?? null,
-        past_due_minor: (row.past_due_minor as bigint | null) ?? null,
+        balance_minor: big(row.balance_minor),
+        past_due_minor: big(row.past_due_minor),
         days_past_due: (row.days_past_due as number | null) ?? null,
-        scheduled_payment_minor: (row.scheduled_payment_minor as bigint | null) ?? null,
-        actual_payment_minor: (row.actual_payment_minor as bigint | null) ?? null,
+        scheduled_payment_minor: big(row.scheduled_payment_minor),
+        actual_payment_minor: big(row.actual_payment_minor),
         status: (row.status as string | null) ?? null,
         notified_on: date(row.notified_on),
-        seq: row.seq as bigint,
+        seq: big(row.seq) as bigint,
       })),
     activities: activities.map((row) => ({
       furnisher_id: row.furnisher_id as string,
       category: row.category as string,
       period: (date(row.period) as string).slice(0, 7),
       count: (row.count as number | null) ?? null,
-      amount_minor: (row.amount_minor as bigint | null) ?? null,
+      amount_minor: big(row.amount_minor),
       on_time_share: (row.on_time_share as number | null) ?? null,
-      seq: row.seq as bigint,
+      seq: big(row.seq) as bigint,
     })),
   };
 }
