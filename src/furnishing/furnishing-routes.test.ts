@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
+import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { describeEachBackend } from "../db/testing.ts";
 import { uniqueResidentId } from "../demo/synthetic-ids.ts";
 import { call, ensureInstitution, startTestServer, type TestServer } from "../http/testing.ts";
+import { receiveSubmission } from "./submissions.ts";
 
 const person = (n: number) => ({ id_type: "cn_resident_id", id_number: uniqueResidentId(n) });
 const ndjson = (records: unknown[]) => `${records.map((record) => JSON.stringify(record)).join("\n")}\n`;
@@ -166,6 +168,36 @@ describeEachBackend("furnishing over HTTP", (backend) => {
     assert.equal(replay.status, 200);
     assert.equal(replay.body.id, again.body.id);
     assert.equal(replay.body.replay, true);
+  });
+
+  it("applies nothing of an upload that fails or grows past the limit while it is being read", async () => {
+    const lines = ndjson(history(13, "L-13", ["2026-06", "2026-07", "2026-08", "2026-09"]));
+    const count = async () =>
+      (
+        await backend().db.query<{ n: bigint }>(
+          "SELECT (SELECT count(*) FROM accounts WHERE account_ref = 'L-13') + (SELECT count(*) FROM submissions WHERE furnisher_id = 'pay-app')::int8 AS n",
+        )
+      )[0]?.n;
+    const before = await count();
+    const upload = { furnisher_id: "pay-app", format: "ndjson", gzip: false, channel: "bulk" } as const;
+    const small = { ...server.ctx, config: { ...server.ctx.config, upload_bytes_max: lines.length + 10 } };
+    await assert.rejects(
+      receiveSubmission(small, upload, Readable.from([lines, lines])),
+      (error: { code?: string }) => error.code === "PAYLOAD_TOO_LARGE",
+    );
+    const failing = Readable.from(
+      (async function* () {
+        yield lines;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw Object.assign(new Error("connection reset"), { code: "ECONNRESET" });
+      })(),
+    );
+    await assert.rejects(receiveSubmission(server.ctx, upload, failing));
+    assert.equal(await count(), before);
+    // The same lines sent whole afterwards are a new submission and are applied.
+    const whole = await receiveSubmission(server.ctx, upload, Readable.from([lines]));
+    assert.equal(whole.replay, false);
+    assert.equal((await whole.done).status, "accepted");
   });
 
   it("accepts a statement whose account came earlier in the file, never one whose account comes later", async () => {
