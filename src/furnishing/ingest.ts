@@ -32,12 +32,6 @@ export interface IngestOptions {
   readonly reject_share_max: number;
   /** Parse and validate in a worker thread (bulk files); small API batches read in place. */
   readonly reader_thread?: boolean;
-  /**
-   * Given when ingestion starts while the upload is still arriving, before the submission row exists: it
-   * settles true once the row is there (ingestion then finishes it) or false when the upload turned out to be
-   * a replay or failed (everything read is rolled back). Nothing commits before it settles.
-   */
-  readonly claimed?: Promise<boolean>;
 }
 
 export interface IngestSummary {
@@ -258,22 +252,13 @@ export async function ingestSubmission(
   const spool = new ErrorSpool(options.submission_id);
   try {
     return await db.transaction(async (tx) => {
-      // Two processes retrying the same submission queue here; the second finds it finished and stops. An
-      // ingestion that started before its row existed takes the lock once the row is claimed.
-      const own = async () => {
-        await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [options.submission_id]);
-        const [current] = await tx.query<{ status: string }>(
-          "SELECT status FROM submissions WHERE id = $1",
-          [options.submission_id],
-        );
-        if (current?.status !== "processing") throw new AlreadyFinished();
-      };
-      if (options.claimed === undefined) await own();
+      // Two processes retrying the same submission queue here; the second finds it finished and stops.
+      await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [options.submission_id]);
+      const [current] = await tx.query<{ status: string }>("SELECT status FROM submissions WHERE id = $1", [
+        options.submission_id,
+      ]);
+      if (current?.status !== "processing") throw new AlreadyFinished();
       const counts = await applyRecords(tx, options, source, spool);
-      if (options.claimed !== undefined) {
-        if (!(await options.claimed)) throw new AlreadyFinished();
-        await own();
-      }
       await spool.close();
       const rejected_share = counts.lines_total === 0 ? 0 : counts.lines_rejected / counts.lines_total;
       const headerBroken = counts.rejected_by_code.CSV_BAD_HEADER !== undefined;
@@ -302,7 +287,6 @@ export async function ingestSubmission(
   } catch (error) {
     if (error instanceof AlreadyFinished) return null;
     if (!(error instanceof RejectedWhole)) throw error;
-    if (options.claimed !== undefined && !(await options.claimed)) return null;
     const counts = (error as RejectedWhole & { counts: Omit<IngestSummary, "status" | "rejection_reason"> })
       .counts;
     const summary: IngestSummary = {

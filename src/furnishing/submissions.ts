@@ -1,11 +1,11 @@
-// Submissions: an upload is spooled to disk while it is hashed and, on PostgreSQL, ingested as it arrives;
-// it is deduplicated by (furnisher, SHA-256) once whole, and only a new submission commits. A retry of an
-// interrupted submission completes it, a replay returns the first result.
+// Submissions: an upload is spooled to disk while it is hashed, deduplicated by (furnisher, SHA-256),
+// then ingested; a retry of an interrupted submission completes it, a replay returns the first result.
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import type { AppContext } from "../http/context.ts";
 import { ApiError, registerErrorCodes } from "../http/errors.ts";
@@ -85,126 +85,48 @@ export async function ownSubmission(
   return row;
 }
 
-/** Bytes the ingestion reads from the spool file at a time. */
-const tail_chunk_bytes = 256 * 1024;
-
-/**
- * An upload written to disk as it arrives, counted and hashed; `done` settles once it is all there (or
- * rejects, PAYLOAD_TOO_LARGE past the limit, and removes the file). `tail()` reads the file from the start
- * while it is still being written, so ingestion need not wait for the whole upload.
- */
-class Spool {
-  readonly file: string;
-  readonly done: Promise<{ sha256: Buffer; bytes: number }>;
-  readonly #handle: Promise<fs.promises.FileHandle>;
-  #written = 0;
-  #ended = false;
-  #failure: { code: unknown } | undefined;
-  #waiting: (() => void)[] = [];
-
-  constructor(body: Readable, bytes_max: number) {
-    fs.mkdirSync(spool_dir(), { recursive: true, mode: 0o700 });
-    this.file = path.join(spool_dir(), `upload-${randomBytes(8).toString("hex")}`);
-    this.#handle = fs.promises.open(this.file, "w", 0o600);
-    this.done = this.#write(body, bytes_max);
-    this.done.catch(() => {});
+/** Spools a body to disk, counting and hashing it; throws PAYLOAD_TOO_LARGE past the limit. */
+async function spool(
+  body: Readable,
+  bytes_max: number,
+): Promise<{ file: string; sha256: Buffer; bytes: number }> {
+  fs.mkdirSync(spool_dir(), { recursive: true, mode: 0o700 });
+  const file = path.join(spool_dir(), `upload-${randomBytes(8).toString("hex")}`);
+  const hash = createHash("sha256");
+  let bytes = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      if (bytes > bytes_max)
+        return done(new ApiError("PAYLOAD_TOO_LARGE", `The upload is larger than ${bytes_max} bytes.`));
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(body, meter, fs.createWriteStream(file, { mode: 0o600 }));
+  } catch (error) {
+    fs.rmSync(file, { force: true });
+    throw error;
   }
-
-  async #write(body: Readable, bytes_max: number): Promise<{ sha256: Buffer; bytes: number }> {
-    const hash = createHash("sha256");
-    let handle: fs.promises.FileHandle | undefined;
-    try {
-      handle = await this.#handle;
-      for await (const piece of body) {
-        const chunk: Buffer = typeof piece === "string" ? Buffer.from(piece) : piece;
-        if (this.#written + chunk.length > bytes_max) {
-          throw new ApiError("PAYLOAD_TOO_LARGE", `The upload is larger than ${bytes_max} bytes.`);
-        }
-        hash.update(chunk);
-        await handle.write(chunk);
-        this.#written += chunk.length;
-        this.#wake();
-      }
-      this.#ended = true;
-      return { sha256: hash.digest(), bytes: this.#written };
-    } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      this.#failure = { code: typeof code === "string" ? code : undefined };
-      body.destroy();
-      fs.rmSync(this.file, { force: true });
-      throw error;
-    } finally {
-      await handle?.close();
-      this.#wake();
-    }
-  }
-
-  #wake(): void {
-    for (const resolve of this.#waiting.splice(0)) resolve();
-  }
-
-  /** The upload's bytes from the start, as they are written; fails as the upload fails. */
-  async *tail(): AsyncGenerator<Buffer> {
-    const handle = await fs.promises.open(this.file, "r");
-    try {
-      let position = 0;
-      for (;;) {
-        if (this.#failure) throw Object.assign(new Error("the upload failed"), this.#failure);
-        if (position < this.#written) {
-          const length = Math.min(this.#written - position, tail_chunk_bytes);
-          const buffer = Buffer.allocUnsafe(length);
-          const { bytesRead } = await handle.read(buffer, 0, length, position);
-          position += bytesRead;
-          yield buffer.subarray(0, bytesRead);
-          continue;
-        }
-        if (this.#ended) return;
-        await new Promise<void>((resolve) => this.#waiting.push(resolve));
-      }
-    } finally {
-      await handle.close();
-    }
-  }
+  return { file, sha256: hash.digest(), bytes };
 }
 
 /**
  * Receives an upload and starts (or resumes) its ingestion. Returns the submission and a promise that
- * settles when ingestion ends, so callers choose to wait or to answer at once. On PostgreSQL ingestion
- * starts on the first bytes, before the upload is whole and its hash known; it commits only if the upload
- * turns out to be a new submission (a replay rolls it back). On the embedded database, whose one session
- * ingestion would hold, it starts once the upload is whole.
+ * settles when ingestion ends, so callers choose to wait or to answer at once.
  */
 export async function receiveSubmission(
   ctx: AppContext,
   upload: Upload,
   body: Readable,
 ): Promise<{ submission: SubmissionRow; done: Promise<SubmissionRow>; replay: boolean }> {
-  const spool = new Spool(body, ctx.config.upload_bytes_max);
-  const id = `sb_${randomBytes(12).toString("hex")}`;
-  let claim: (claimed: boolean) => void = () => {};
-  const early =
-    ctx.db.kind === "postgres"
-      ? runIngestion(ctx, id, upload, spool.file, {
-          source: spool.tail(),
-          claimed: new Promise<boolean>((resolve) => (claim = resolve)),
-        })
-      : undefined;
-  const abandon = async () => {
-    claim(false);
-    await early?.catch(() => {});
-  };
-  let spooled: { sha256: Buffer; bytes: number };
-  try {
-    spooled = await spool.done;
-  } catch (error) {
-    await abandon();
-    throw error;
-  }
+  const spooled = await spool(body, ctx.config.upload_bytes_max);
   if (spooled.bytes === 0) {
-    await abandon();
-    fs.rmSync(spool.file, { force: true });
+    fs.rmSync(spooled.file, { force: true });
     throw new ApiError("SUBMISSION_EMPTY", "The upload is empty.");
   }
+  const id = `sb_${randomBytes(12).toString("hex")}`;
   const [inserted] = await ctx.db.query<{ id: string }>(
     `INSERT INTO submissions (id, furnisher_id, file_sha256, channel, format, status, received_at, bytes)
      VALUES ($1, $2, $3, $4, $5, 'processing', $6, $7)
@@ -212,12 +134,10 @@ export async function receiveSubmission(
     [id, upload.furnisher_id, spooled.sha256, upload.channel, upload.format, ctx.clock.now(), spooled.bytes],
   );
   if (inserted) {
-    claim(true);
     // Read the row before ingestion starts: on the embedded database ingestion holds the only session.
     const submission = (await getSubmission(ctx, id)) as SubmissionRow;
-    return { submission, done: early ?? runIngestion(ctx, id, upload, spool.file), replay: false };
+    return { submission, done: runIngestion(ctx, id, upload, spooled.file), replay: false };
   }
-  await abandon();
   const [existing] = await ctx.db.query<{ id: string; status: string }>(
     "SELECT id, status FROM submissions WHERE furnisher_id = $1 AND file_sha256 = $2",
     [upload.furnisher_id, spooled.sha256],
@@ -225,7 +145,7 @@ export async function receiveSubmission(
   const existingId = (existing as { id: string }).id;
   const running = active.get(existingId);
   if (running) {
-    fs.rmSync(spool.file, { force: true });
+    fs.rmSync(spooled.file, { force: true });
     return {
       submission: (await getSubmission(ctx, existingId)) as SubmissionRow,
       done: running,
@@ -239,29 +159,17 @@ export async function receiveSubmission(
       [existingId],
     );
     const submission = (await getSubmission(ctx, existingId)) as SubmissionRow;
-    return { submission, done: runIngestion(ctx, existingId, upload, spool.file), replay: true };
+    return { submission, done: runIngestion(ctx, existingId, upload, spooled.file), replay: true };
   }
-  fs.rmSync(spool.file, { force: true });
+  fs.rmSync(spooled.file, { force: true });
   const first = (await getSubmission(ctx, existingId)) as SubmissionRow;
   return { submission: first, done: Promise.resolve(first), replay: true };
 }
 
-/**
- * Ingests the spooled upload as submission `id`. With `early`, ingestion reads the upload as it arrives and
- * the submission may never be claimed; the spool file then stays for the caller.
- */
-function runIngestion(
-  ctx: AppContext,
-  id: string,
-  upload: Upload,
-  file: string,
-  early?: { source: AsyncIterable<Buffer>; claimed: Promise<boolean> },
-): Promise<SubmissionRow> {
+function runIngestion(ctx: AppContext, id: string, upload: Upload, file: string): Promise<SubmissionRow> {
   const run = (async () => {
     try {
-      const raw: Readable = early
-        ? Readable.from(early.source)
-        : fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+      const raw = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
       const source = upload.gzip ? raw.pipe(createGunzip()) : raw;
       // A gunzip error reaches the reader through its iterator; a late one must not become an uncaught event.
       if (upload.gzip) {
@@ -279,7 +187,6 @@ function runIngestion(
           keyring: ctx.keyring,
           reject_share_max: ctx.config.reject_share_max,
           reader_thread: upload.channel === "bulk",
-          claimed: early?.claimed,
         },
         source,
       );
@@ -287,16 +194,12 @@ function runIngestion(
         refreshStatistics(ctx);
       }
     } catch (error) {
-      if (!early || (await early.claimed)) {
-        await ctx.db
-          .query("UPDATE submissions SET status = 'interrupted' WHERE id = $1 AND status = 'processing'", [
-            id,
-          ])
-          .catch(() => {});
-      }
+      await ctx.db
+        .query("UPDATE submissions SET status = 'interrupted' WHERE id = $1 AND status = 'processing'", [id])
+        .catch(() => {});
       throw error;
     } finally {
-      if (!early || (await early.claimed)) fs.rmSync(file, { force: true });
+      fs.rmSync(file, { force: true });
       active.delete(id);
     }
     return (await getSubmission(ctx, id)) as SubmissionRow;
