@@ -1,5 +1,5 @@
 // Alerts that other domains raise about a subject: a new inquiry by another lender, a dispute opened.
-import type { ParamList, Tx } from "../db/database.ts";
+import { ParamList, type Tx } from "../db/database.ts";
 import { activeSubscriptionSql, eventCtes, insertEvents } from "./event-writer.ts";
 
 /**
@@ -10,12 +10,12 @@ export async function recordInquiryEvent(
   tx: Pick<Tx, "query">,
   args: { subject_key: Buffer; institution_id: string; at: Date },
 ): Promise<number> {
-  return insertEvents(
-    tx,
-    inquiryCandidates("$1", "$2", "$3::timestamptz"),
-    [args.subject_key, args.institution_id, args.at],
-    "$3::timestamptz",
+  const params = new ParamList();
+  const [row] = await tx.query<{ n: bigint }>(
+    `WITH ${inquiryEventCtes(args, params)} SELECT count(*)::int8 AS n FROM inquiry_events_inserted`,
+    params.values,
   );
+  return Number(row?.n ?? 0n);
 }
 
 /** recordInquiryEvent as CTEs (see eventCtes) for the query's own statement, its values added to `params`. */

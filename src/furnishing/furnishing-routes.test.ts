@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
 import { Readable } from "node:stream";
+import { after, before, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { describeEachBackend } from "../db/testing.ts";
 import { uniqueResidentId } from "../demo/synthetic-ids.ts";

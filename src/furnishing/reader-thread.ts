@@ -51,7 +51,7 @@ export async function* readInThread(
     workerData: { format, options, prepare_statements: thread.prepare_statements },
     // The thread's garbage is short-lived; a small heap keeps its memory flat whatever the file size. The
     // duplicate-key tracker lives in typed arrays outside this limit.
-    resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 24 },
+    resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 24 },
   });
   const iterator = source[Symbol.asyncIterator]();
   let source_done = false;

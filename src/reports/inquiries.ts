@@ -1,7 +1,6 @@
 // The inquiry record: every query, answered or refused, with who asked, when, for what, and the outcome.
 import { randomBytes } from "node:crypto";
-import type { Kysely } from "kysely";
-import { type Database, type ParamList, prepared } from "../db/database.ts";
+import { type Database, ParamList, prepared } from "../db/database.ts";
 
 export type InquiryTables = {
   inquiries: {
@@ -19,23 +18,17 @@ export type InquiryTables = {
 };
 export type InquiryRow = InquiryTables["inquiries"];
 
-// biome-ignore lint/complexity/noBannedTypes: any Kysely instance; this module names its own tables.
-type AnyKysely = Kysely<{}>;
-
 export function newInquiryId(): string {
   return `iq_${randomBytes(12).toString("hex")}`;
 }
 
 export async function recordInquiry(
-  kysely: AnyKysely,
+  db: Pick<Database, "query">,
   row: Omit<InquiryRow, "id"> & { id?: string },
 ): Promise<string> {
   const id = row.id ?? newInquiryId();
-  await kysely
-    .withTables<InquiryTables>()
-    .insertInto("inquiries")
-    .values({ ...row, id })
-    .execute();
+  const params = new ParamList();
+  await db.query(inquiryInsert({ ...row, id }, params), params.values);
   return id;
 }
 

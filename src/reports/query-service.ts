@@ -140,7 +140,7 @@ export async function answerQuery(
     return await disclose(ctx, deps, lender, request, consent, subject_key as Buffer, base, now);
   } catch (error) {
     const outcome = error instanceof ApiError ? error.code : "INTERNAL";
-    await recordInquiry(ctx.db.kysely, { ...base, subject_key, outcome });
+    await recordInquiry(ctx.db, { ...base, subject_key, outcome });
     throw error;
   }
 }

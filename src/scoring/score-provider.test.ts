@@ -278,7 +278,7 @@ describeEachBackend("bureau scorecards on the demo population", (backend) => {
     const subject = credit[1] as Subject;
     const quiet = available(await score(subject.file, subject.key, ctx.clock.now()));
     for (let day = 1; day <= 6; day += 1) {
-      await recordInquiry(ctx.db.kysely, {
+      await recordInquiry(ctx.db, {
         institution_id: "donggang-bank",
         key_id: "k",
         at: new Date(ctx.clock.now().getTime() - day * 86_400_000),
