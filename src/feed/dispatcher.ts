@@ -6,7 +6,7 @@ import { defaultPriceBook, type PriceEntry, priceOf, tierOf } from "../billing/p
 import type { Clock } from "../config/clock.ts";
 import type { Keyring } from "../config/keyring.ts";
 import type { RegimeProfile } from "../config/regimes.ts";
-import type { Database, Tx } from "../db/database.ts";
+import { type Database, prepared, type Tx } from "../db/database.ts";
 import { enqueueDisclosure } from "../disclosure-log/log-store.ts";
 import type { AppContext } from "../http/context.ts";
 import { AlertStream } from "./alert-stream.ts";
@@ -56,6 +56,12 @@ export const default_dispatch_limits: DispatchLimits = {
 
 /** Finished events deleted per pruning statement, so pruning never holds a long transaction. */
 export const prune_rows_max = 10_000;
+
+const any_due = prepared(
+  "feed_any_due",
+  "SELECT 1 FROM feed_outbox WHERE state = 'pending' AND next_attempt_at <= $1 LIMIT 1",
+);
+
 const prune_interval_ms = 60 * 60 * 1000;
 /** How long a claim loop pauses after a failed batch (the database is unreachable, say) before trying again. */
 const error_pause_ms = 5_000;
@@ -232,6 +238,8 @@ export class FeedDispatcher {
    */
   async #claim(claim_id: string): Promise<{ event: ClaimedEvent; dropped: boolean }[]> {
     const now = this.#clock.now();
+    // Idle workers look often; a cheap look at the due index spares the claim's plan and transaction.
+    if ((await this.#db.query(any_due, [now])).length === 0) return [];
     return this.#db.transaction(async (tx) => {
       const rows = await tx.query<ClaimedEvent>(
         `WITH due AS (
