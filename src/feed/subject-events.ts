@@ -3,8 +3,9 @@ import { ParamList, type Tx } from "../db/database.ts";
 import { activeSubscriptionSql, eventCtes, insertEvents } from "./event-writer.ts";
 
 /**
- * Called inside the query's transaction: tells every other lender subscribed to the subject that someone
- * inquired. The alert carries the kind only, never who inquired or why. Returns the number of events.
+ * Tells every other lender subscribed to the subject that someone inquired, in the caller's transaction
+ * (a lender's query writes the same CTEs in its own statement, inquiryEventCtes). The alert carries the
+ * kind only, never who inquired or why. Returns the number of events.
  */
 export async function recordInquiryEvent(
   tx: Pick<Tx, "query">,
