@@ -145,9 +145,12 @@ async function loadData(
     fs.writeFileSync(bodies_file, bodies.join("\n"));
     fs.rmSync(file);
     const data: BenchData = { database_url: scratch.url, data_dir, token: key.token, bodies_file, summary };
-    return { data, drop: scratch.drop };
-  } finally {
     await db.close();
+    return { data, drop: scratch.drop };
+  } catch (error) {
+    await db.close();
+    await scratch.drop();
+    throw error;
   }
 }
 

@@ -96,8 +96,16 @@ test("statements: a repeated (account, month) is found in any order and at any d
     }
   }
   assert.equal(tracker.size, 900);
-  // The same month on another account is another key.
+  // The same month on another account is another key, whichever account came just before.
   assert.equal(tracker.check(record(statementLine(4, { period: month(0) })), ++line), undefined);
+  const first = (n: number) => tracker.check(record(statementLine(n, { period: month(0) })), ++line)?.code;
+  assert.deepEqual([5, 4, 5, 1, 5].map(first), [
+    undefined,
+    "DUPLICATE_KEY",
+    "DUPLICATE_KEY",
+    "DUPLICATE_KEY",
+    "DUPLICATE_KEY",
+  ]);
 });
 
 test("every key is still found after the index has grown many times", () => {

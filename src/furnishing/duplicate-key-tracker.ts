@@ -2,7 +2,7 @@
 // heap. Each account named in the file has one entry (its hash, the line of its account record, and a
 // 64-month window of statement bits around its first statement's period), so statements, nine in ten lines,
 // take one bit each. Other keys, and statements outside their account's window, take a 16-byte hash and the
-// line they came from. At most `keys_max` keys.
+// line they came from. At most `keys_max` entries are kept.
 import assert from "node:assert/strict";
 import { getRandomValues } from "node:crypto";
 import type { LineError } from "./errors.ts";
@@ -44,6 +44,12 @@ function appendField(units: Uint16Array, at: number, text: string): number {
   return at + 1 + text.length;
 }
 
+/** Writes an account's natural key into `units` and returns its length; statements find their account by it. */
+function writeAccountKey(units: Uint16Array, account_ref: string): number {
+  units[0] = typeTags.account;
+  return appendField(units, 1, account_ref);
+}
+
 /** Writes the record's natural key into `units` as UTF-16 code units and returns the key's length. */
 function writeNaturalKey(record: ValidRecord, units: Uint16Array): number {
   units[0] = typeTags[record.type];
@@ -51,7 +57,7 @@ function writeNaturalKey(record: ValidRecord, units: Uint16Array): number {
     case "subject":
       return appendField(units, appendField(units, 1, record.id_type), record.id_number);
     case "account":
-      return appendField(units, 1, record.account_ref);
+      return writeAccountKey(units, record.account_ref);
     case "statement":
       return appendField(units, appendField(units, 1, record.account_ref), record.period);
     case "activity": {
@@ -244,6 +250,9 @@ export class DuplicateKeyTracker {
   readonly #accounts = new HashedEntries(8);
   #size = 0;
   #account_in_file = false;
+  // A file lists an account's statements together, so the last account found is kept to skip its hashing.
+  #last_ref: string | undefined;
+  #last_account = -1;
 
   constructor(options: DuplicateKeyTrackerOptions = {}) {
     const keys_max = options.keys_max ?? keys_max_default;
@@ -280,7 +289,7 @@ export class DuplicateKeyTracker {
       if (earlier !== 0) return this.#duplicate(record, earlier, line);
     } else {
       if (this.#full_now()) return this.#full(line);
-      account = this.#accounts.insert(this.#hash, account);
+      account = this.#insertAccount(record.account_ref, account);
     }
     this.#accounts.set(account, account_line, storedLine(line));
     this.#size += 1;
@@ -292,7 +301,7 @@ export class DuplicateKeyTracker {
     let account = this.#findAccount(record.account_ref);
     if (account < 0) {
       if (this.#full_now()) return this.#full(line);
-      account = this.#accounts.insert(this.#hash, account);
+      account = this.#insertAccount(record.account_ref, account);
     }
     const accounts = this.#accounts;
     this.#account_in_file = accounts.get(account, account_line) !== 0;
@@ -312,13 +321,28 @@ export class DuplicateKeyTracker {
     return undefined;
   }
 
-  /** Hashes the account key of `account_ref` into #hash and finds its entry (or -1 - its free slot). */
+  /**
+   * The entry of `account_ref`, or -1 - the free slot where it would go (its hash then left in #hash for
+   * #insertAccount).
+   */
   #findAccount(account_ref: string): number {
-    const key = this.#key;
-    key[0] = typeTags.account;
-    const length = appendField(key, 1, account_ref);
+    if (account_ref === this.#last_ref) return this.#last_account;
+    const length = writeAccountKey(this.#key, account_ref);
     hashKey(this.#key_words, length, this.#seed, this.#hash);
-    return this.#accounts.find(this.#hash);
+    const found = this.#accounts.find(this.#hash);
+    if (found >= 0) this.#remember(account_ref, found);
+    return found;
+  }
+
+  #insertAccount(account_ref: string, free: number): number {
+    const account = this.#accounts.insert(this.#hash, free);
+    this.#remember(account_ref, account);
+    return account;
+  }
+
+  #remember(account_ref: string, account: number): void {
+    this.#last_ref = account_ref;
+    this.#last_account = account;
   }
 
   #checkKey(record: ValidRecord, line: number): LineError | undefined {
