@@ -122,19 +122,36 @@ class CopyQueue {
   }
 }
 
-/** Buffers COPY text for one table and hands it to the queue in large batches. */
+/** Characters of row text a CopyBuffer gathers as a string before it encodes them (see CopyBuffer). */
+const copy_text_chars_max = 16_384;
+
+/**
+ * Buffers COPY text for one table and hands it to the queue in large batches. Accounts and subjects are a
+ * few lines in a hundred, so their buffers fill over much of a file: the text is kept as UTF-8 bytes, off
+ * the JavaScript heap, rather than as strings that every young-generation collection would copy again.
+ */
 class CopyBuffer {
   readonly #tx: Tx;
   readonly #queue: CopyQueue;
   readonly #table: string;
   readonly #columns: readonly string[];
-  #parts: (string | Uint8Array)[] = [];
+  readonly #after: (() => Promise<unknown>) | undefined;
+  #parts: Buffer[] = [];
+  #text = "";
   #rows = 0;
-  constructor(tx: Tx, queue: CopyQueue, table: string, columns: readonly string[]) {
+  /** `after` runs in the queue right after each batch's COPY, before the next batch is copied. */
+  constructor(
+    tx: Tx,
+    queue: CopyQueue,
+    table: string,
+    columns: readonly string[],
+    after?: () => Promise<unknown>,
+  ) {
     this.#tx = tx;
     this.#queue = queue;
     this.#table = table;
     this.#columns = columns;
+    this.#after = after;
   }
   async push(row: CopyRow): Promise<void> {
     await this.pushText(copyText([row]), 1);
@@ -142,35 +159,38 @@ class CopyBuffer {
   /** Adds `rows` rows already in COPY text format, whole lines only. */
   async pushText(text: string | Uint8Array, rows: number): Promise<void> {
     if (rows === 0) return;
-    this.#parts.push(text);
+    if (typeof text === "string") {
+      this.#text += text;
+      if (this.#text.length >= copy_text_chars_max) this.#encode();
+    } else {
+      this.#encode();
+      this.#parts.push(Buffer.from(text.buffer, text.byteOffset, text.byteLength));
+    }
     this.#rows += rows;
     if (this.#rows >= copy_rows_per_flush) await this.flush();
   }
+  #encode(): void {
+    if (this.#text === "") return;
+    this.#parts.push(Buffer.from(this.#text));
+    this.#text = "";
+  }
   async flush(): Promise<void> {
     if (this.#rows === 0) return;
+    this.#encode();
     const parts = this.#parts;
     this.#parts = [];
     this.#rows = 0;
-    // Parts go to COPY as they are: joining them would copy the text once more into one large string.
-    await this.#queue.enqueue(() =>
-      this.#tx.copyInText(
+    // Parts go to COPY as they are: joining them would copy the text once more.
+    await this.#queue.enqueue(async () => {
+      await this.#tx.copyInText(
         this.#table,
         this.#columns,
         (async function* () {
-          let text = "";
-          for (const part of parts) {
-            if (typeof part === "string") {
-              text += part;
-              continue;
-            }
-            if (text) yield text;
-            text = "";
-            yield Buffer.from(part.buffer, part.byteOffset, part.byteLength);
-          }
-          if (text) yield text;
+          yield* parts;
         })(),
-      ),
-    );
+      );
+      await this.#after?.();
+    });
   }
 }
 
@@ -352,7 +372,8 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
   const accounts = new CopyBuffer(tx, copies, "accounts", accountColumns);
   const statements = new CopyBuffer(tx, copies, "statements", statementColumns);
   const activities = new CopyBuffer(tx, copies, "activities", activityColumns);
-  const vault = new CopyBuffer(tx, copies, "staged_vault", vaultColumns);
+  // Each batch of identities moves from the staging table to the vault while the file is still being read.
+  const vault = new CopyBuffer(tx, copies, "staged_vault", vaultColumns, () => applyStagedVault(tx));
   const furnisher = options.furnisher_id;
   const pseudonym_key = options.keyring.pseudonym_key;
   // Statements whose account record is not earlier in this file wait here until one query checks them all
@@ -538,22 +559,6 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
   // Alerts for subscribed lenders are written in this transaction, so they exist exactly when the change does.
   await recordFurnishingEvents(tx, { furnisher_id: furnisher, seq, now: options.received_at });
 
-  await tx.query(
-    `INSERT INTO subjects (subject_key, id_type)
-     SELECT DISTINCT ON (subject_key) subject_key, id_type FROM staged_vault WHERE NOT deleted
-     ON CONFLICT (subject_key) DO NOTHING`,
-  );
-  await tx.query(
-    `INSERT INTO vault_entries (subject_key, kek_id, wrapped_key, nonce, ciphertext, updated_at)
-     SELECT DISTINCT ON (subject_key) subject_key, kek_id, wrapped_key, nonce, ciphertext, now()
-     FROM staged_vault WHERE NOT deleted
-     ON CONFLICT (subject_key) DO UPDATE SET kek_id = excluded.kek_id, wrapped_key = excluded.wrapped_key,
-       nonce = excluded.nonce, ciphertext = excluded.ciphertext, updated_at = excluded.updated_at`,
-  );
-  await tx.query(
-    "DELETE FROM vault_entries WHERE subject_key IN (SELECT subject_key FROM staged_vault WHERE deleted)",
-  );
-
   const subjects_matched = await countKnownSubjects(tx, referenced);
   const lines_accepted = Object.values(accepted_by_type).reduce((sum, n) => sum + n, 0);
   assert.equal(lines_accepted + lines_rejected, lines_total, "every line is accepted or rejected, once");
@@ -568,6 +573,29 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
     timeliness_days: latest_period === null ? null : daysAfterPeriodEnd(latest_period, options.received_at),
     seq,
   };
+}
+
+/**
+ * Moves the staged identities into the subject and vault tables: a new version replaces the sealed
+ * personal data, a delete shreds it. A file names each subject at most once (duplicate keys are rejected).
+ */
+async function applyStagedVault(tx: Tx): Promise<void> {
+  await tx.query(
+    `INSERT INTO subjects (subject_key, id_type)
+     SELECT subject_key, id_type FROM staged_vault WHERE NOT deleted
+     ON CONFLICT (subject_key) DO NOTHING`,
+  );
+  await tx.query(
+    `INSERT INTO vault_entries (subject_key, kek_id, wrapped_key, nonce, ciphertext, updated_at)
+     SELECT subject_key, kek_id, wrapped_key, nonce, ciphertext, now()
+     FROM staged_vault WHERE NOT deleted
+     ON CONFLICT (subject_key) DO UPDATE SET kek_id = excluded.kek_id, wrapped_key = excluded.wrapped_key,
+       nonce = excluded.nonce, ciphertext = excluded.ciphertext, updated_at = excluded.updated_at`,
+  );
+  await tx.query(
+    "DELETE FROM vault_entries WHERE subject_key IN (SELECT subject_key FROM staged_vault WHERE deleted)",
+  );
+  await tx.query("TRUNCATE staged_vault");
 }
 
 /** How many of the referenced subjects the bureau holds identity records for. */
