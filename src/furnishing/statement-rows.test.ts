@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { copyText } from "../db/database.ts";
-import { type StatementLine, statementRow, statementText } from "./statement-rows.ts";
+import { type StatementLine, StatementPreparer, statementRow, statementText } from "./statement-rows.ts";
 
 const base = {
   type: "statement",
@@ -30,6 +30,22 @@ describe("statementText", () => {
         statementText("platform-a", 7n, record),
         copyText([statementRow("platform-a", 7n, record)]),
       );
+    }
+  });
+});
+
+describe("StatementPreparer", () => {
+  it("hands over the UTF-8 bytes of the batch's COPY text, whatever the furnisher id", () => {
+    const batch = [base, { ...base, account_ref: "A\\B", period: "2026-10" }].map((record, i) => ({
+      line: i + 1,
+      record,
+      account_in_file: true,
+    }));
+    for (const furnisher_id of ["platform-a", "平台-b"]) {
+      const prepared = new StatementPreparer(furnisher_id, 3n).prepare(batch).statements;
+      const expected = batch.map((item) => statementText(furnisher_id, 3n, item.record)).join("");
+      assert.equal(Buffer.from(prepared.text).toString("utf8"), expected);
+      assert.equal(prepared.ready, 2);
     }
   });
 });

@@ -75,15 +75,27 @@ export interface PreparedStatements {
 }
 
 const encoder = new TextEncoder();
+const ascii = /^[\x00-\x7f]*$/;
 
 /** Splits a reader batch: statements become prepared text, everything else stays a result. */
 export class StatementPreparer {
   readonly #furnisher_id: string;
   readonly #seq: bigint;
+  // Every other part of a statement's line is ASCII (account_ref is visible ASCII, the rest digits, dates
+  // and statuses), so with an ASCII furnisher id the text is its own UTF-8 and a byte copy encodes it.
+  readonly #encode: (text: string) => Uint8Array;
 
   constructor(furnisher_id: string, seq: bigint) {
     this.#furnisher_id = furnisher_id;
     this.#seq = seq;
+    // The bytes get a buffer of their own (never Node's shared pool): the reader thread transfers it.
+    this.#encode = ascii.test(furnisher_id)
+      ? (text) => {
+          const bytes = Buffer.allocUnsafeSlow(text.length);
+          bytes.latin1Write(text);
+          return bytes;
+        }
+      : (text) => encoder.encode(text);
   }
 
   prepare<R extends { line: number; record?: ValidRecord | undefined; account_in_file?: boolean }>(
@@ -117,7 +129,7 @@ export class StatementPreparer {
         unresolved.push({ line: result.line, ref: record.account_ref, text: line });
       }
     }
-    const bytes = encoder.encode(text);
+    const bytes = this.#encode(text);
     return { results, statements: { text: bytes, ready, unresolved, subjects, latest_period } };
   }
 }
