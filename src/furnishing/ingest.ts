@@ -15,7 +15,7 @@ import { encryptPersonalData } from "../identity/vault.ts";
 import { readCsvBatches } from "./csv-reader.ts";
 import type { LineError } from "./errors.ts";
 import { readNdjsonBatches } from "./ndjson-reader.ts";
-import { type ReaderBatch, readInThread } from "./reader-thread.ts";
+import { type FileSource, type ReaderBatch, readInThread } from "./reader-thread.ts";
 import type { ByteSource, LineResult } from "./record-reader.ts";
 import type { ValidRecord } from "./record-schema.ts";
 import { StatementPreparer, statementColumns } from "./statement-rows.ts";
@@ -267,7 +267,7 @@ export function readerFor(format: SubmissionFormat) {
 export async function ingestSubmission(
   db: Database,
   options: IngestOptions,
-  source: ByteSource,
+  source: ByteSource | FileSource,
 ): Promise<IngestSummary | null> {
   const spool = new ErrorSpool(options.submission_id);
   try {
@@ -361,7 +361,12 @@ async function finishSubmission(tx: Tx, id: string, summary: IngestSummary): Pro
   );
 }
 
-async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, spool: ErrorSpool) {
+async function applyRecords(
+  tx: Tx,
+  options: IngestOptions,
+  source: ByteSource | FileSource,
+  spool: ErrorSpool,
+) {
   const [seqRow] = await tx.query<{ seq: bigint }>("SELECT nextval('submission_seq')::int8 AS seq");
   const seq = seqRow?.seq as bigint;
   await tx.query(
@@ -445,7 +450,13 @@ async function applyRecords(tx: Tx, options: IngestOptions, source: ByteSource, 
     ? readInThread(options.format === "csv" ? "csv" : "ndjson", source, reader_options, {
         prepare_statements: { furnisher_id: furnisher, seq },
       })
-    : inPlace(readerFor(options.format)(source, reader_options), new StatementPreparer(furnisher, seq));
+    : inPlace(
+        readerFor(options.format)(
+          "file" in source ? fs.createReadStream(source.file) : source,
+          reader_options,
+        ),
+        new StatementPreparer(furnisher, seq),
+      );
   for await (const batch of batches) {
     const prepared = batch.statements;
     if (prepared) {

@@ -1,18 +1,26 @@
 // The reader thread of reader-thread.ts: runs the file reader over chunks the main thread sends, and sends
 // back result batches, never more than batches_ahead_max ahead of the main thread.
+import fs from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { readCsvBatches } from "./csv-reader.ts";
 import { readNdjsonBatches } from "./ndjson-reader.ts";
-import { batches_ahead_max, type FromReader, type ReaderFormat, type ToReader } from "./reader-thread.ts";
+import {
+  batches_ahead_max,
+  type FromReader,
+  file_chunk_bytes,
+  type ReaderFormat,
+  type ToReader,
+} from "./reader-thread.ts";
 import type { ReaderOptions } from "./record-reader.ts";
 import { StatementPreparer } from "./statement-rows.ts";
 
 const port = parentPort;
 if (!port) throw new Error("reader-thread-worker.ts runs as a worker thread");
-const { format, options, prepare_statements } = workerData as {
+const { format, options, prepare_statements, file } = workerData as {
   format: ReaderFormat;
   options: ReaderOptions;
   prepare_statements?: { furnisher_id: string; seq: bigint };
+  file?: string;
 };
 const preparer = prepare_statements
   ? new StatementPreparer(prepare_statements.furnisher_id, prepare_statements.seq)
@@ -48,7 +56,9 @@ async function* input(): AsyncGenerator<Uint8Array> {
 
 try {
   const read = format === "csv" ? readCsvBatches : readNdjsonBatches;
-  for await (const results of read(input(), options)) {
+  const source =
+    file === undefined ? input() : fs.createReadStream(file, { highWaterMark: file_chunk_bytes });
+  for await (const results of read(source, options)) {
     while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
     credits -= 1;
     if (preparer) {

@@ -1,5 +1,8 @@
 // The reader thread must give exactly what the reader gives in place: same records, errors and order.
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { readCsvBatches } from "./csv-reader.ts";
@@ -58,6 +61,25 @@ describe("readInThread", () => {
       (batch) => batch.results,
     );
     assert.deepEqual(threaded, expected);
+  });
+
+  it("reads a file on disk itself with the same results, and a missing file is a STREAM_ERROR", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "credence-reader-"));
+    try {
+      const file = path.join(dir, "upload.ndjson");
+      const text = mixedFile();
+      fs.writeFileSync(file, text);
+      const expected = await inPlace(readNdjsonBatches(chunked(text, 7_777), options));
+      const threaded = (await collect(readInThread("ndjson", { file }, options))).flatMap((b) => b.results);
+      assert.deepEqual(threaded, expected);
+      const missing = await collect(readInThread("ndjson", { file: path.join(dir, "gone") }, options));
+      assert.deepEqual(
+        missing.flatMap((b) => b.results).map((result) => [result.line, result.error?.code]),
+        [[1, "STREAM_ERROR"]],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("turns a truncated gzip stream into the same STREAM_CORRUPT line error", async () => {

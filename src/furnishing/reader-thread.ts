@@ -32,6 +32,17 @@ export type FromReader =
   | { readonly kind: "done" }
   | { readonly kind: "crash"; readonly message: string };
 
+/**
+ * A file on disk the thread reads itself (an uncompressed spooled upload): its bytes then never cross the
+ * main thread, which saves a copy of every chunk and the collections such large buffers bring on.
+ */
+export interface FileSource {
+  readonly file: string;
+}
+
+/** Bytes the thread reads from a FileSource at a time. */
+export const file_chunk_bytes = 512 * 1024;
+
 /** Result batches the thread may send ahead of the consumer; bounds memory when applying is slower. */
 export const batches_ahead_max = 8;
 /** Bytes gathered from the source before a chunk crosses to the thread (gunzip yields 16 KiB pieces). */
@@ -43,18 +54,20 @@ const chunk_bytes_min = 512 * 1024;
  */
 export async function* readInThread(
   format: ReaderFormat,
-  source: ByteSource,
+  input: ByteSource | FileSource,
   options: ReaderOptions,
   thread: ThreadOptions = {},
 ): AsyncGenerator<ReaderBatch> {
+  const file = "file" in input ? input.file : undefined;
   const worker = new Worker(new URL("./reader-thread-worker.ts", import.meta.url), {
-    workerData: { format, options, prepare_statements: thread.prepare_statements },
+    workerData: { format, options, prepare_statements: thread.prepare_statements, file },
     // The thread's garbage is short-lived; a small heap keeps its memory flat whatever the file size. The
     // duplicate-key tracker lives in typed arrays outside this limit.
     resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 24 },
   });
+  const source: ByteSource = "file" in input ? (async function* () {})() : input;
   const iterator = source[Symbol.asyncIterator]();
-  let source_done = false;
+  let source_done = file !== undefined;
   const inbox: FromReader[] = [];
   let wake: (() => void) | undefined;
   const deliver = (message: FromReader) => {

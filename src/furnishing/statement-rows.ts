@@ -1,5 +1,6 @@
 // Statements are nine in ten furnished lines. Their COPY rows are built here, by the reader thread for bulk
 // files and by the main thread otherwise, so both paths load exactly the same rows.
+import { isAscii } from "node:buffer";
 import type { CopyRow } from "../db/database.ts";
 import type { ValidRecord } from "./record-schema.ts";
 
@@ -75,7 +76,6 @@ export interface PreparedStatements {
 }
 
 const encoder = new TextEncoder();
-const ascii = /^[\x00-\x7f]*$/;
 
 /** Splits a reader batch: statements become prepared text, everything else stays a result. */
 export class StatementPreparer {
@@ -89,10 +89,10 @@ export class StatementPreparer {
     this.#furnisher_id = furnisher_id;
     this.#seq = seq;
     // The bytes get a buffer of their own (never Node's shared pool): the reader thread transfers it.
-    this.#encode = ascii.test(furnisher_id)
+    this.#encode = isAscii(Buffer.from(furnisher_id))
       ? (text) => {
           const bytes = Buffer.allocUnsafeSlow(text.length);
-          bytes.latin1Write(text);
+          bytes.write(text, 0, "latin1");
           return bytes;
         }
       : (text) => encoder.encode(text);

@@ -10,6 +10,8 @@ import { createGunzip } from "node:zlib";
 import type { AppContext } from "../http/context.ts";
 import { ApiError, registerErrorCodes } from "../http/errors.ts";
 import { ingestSubmission, type SubmissionFormat } from "./ingest.ts";
+import type { FileSource } from "./reader-thread.ts";
+import type { ByteSource } from "./record-reader.ts";
 
 registerErrorCodes({
   SUBMISSION_UNKNOWN: { status: 404, title: "No such submission" },
@@ -169,12 +171,15 @@ export async function receiveSubmission(
 function runIngestion(ctx: AppContext, id: string, upload: Upload, file: string): Promise<SubmissionRow> {
   const run = (async () => {
     try {
-      const raw = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
-      const source = upload.gzip ? raw.pipe(createGunzip()) : raw;
-      // A gunzip error reaches the reader through its iterator; a late one must not become an uncaught event.
+      // An uncompressed file is read by the reader thread itself; a gzip one is inflated here.
+      let source: ByteSource | FileSource = { file };
       if (upload.gzip) {
-        raw.on("error", (error) => source.destroy(error));
-        source.on("error", () => {});
+        const raw = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+        const inflated = raw.pipe(createGunzip());
+        // A gunzip error reaches the reader through its iterator; a late one must not become an uncaught event.
+        raw.on("error", (error) => inflated.destroy(error));
+        inflated.on("error", () => {});
+        source = inflated;
       }
       const summary = await ingestSubmission(
         ctx.db,
