@@ -53,49 +53,58 @@ const date = (value: unknown): string | null =>
       ? value.toISOString().slice(0, 10)
       : String(value).slice(0, 10);
 
-// The three parts of a file in one statement (one round trip): each part is a JSON array of its rows.
-// Statements are read for every account the subject ever had and kept only for the accounts in the file
-// (latest version not withdrawn, still the subject's) in JavaScript.
-const credit_file = prepared(
-  "credit_file",
-  `SELECT
-     (SELECT coalesce(json_agg(a ORDER BY a.opened_on, a.furnisher_id, a.account_ref), '[]')
+/**
+ * The subject's file as one JSON value, for a statement that reads more at once (a lender's query): `subject`
+ * and `since` are the composing statement's placeholders for the subject key and the first period's date.
+ * Each part is a JSON array of its rows. Statements are read for every account the subject ever had and kept
+ * only for the accounts in the file (latest version not withdrawn, still the subject's) in JavaScript.
+ */
+export function creditFileJson(subject: string, since: string): string {
+  return `json_build_object(
+   'accounts', (SELECT coalesce(json_agg(a ORDER BY a.opened_on, a.furnisher_id, a.account_ref), '[]')
       FROM (
         SELECT furnisher_id, account_ref, kind, opened_on, closed_on, currency, credit_limit_minor,
           principal_minor, term_months, co_lender_id, seq
         FROM (
           SELECT DISTINCT ON (a.furnisher_id, a.account_ref) a.*
           FROM accounts a
-          WHERE (a.furnisher_id, a.account_ref) IN (SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = $1)
+          WHERE (a.furnisher_id, a.account_ref) IN (SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = ${subject})
           ORDER BY a.furnisher_id, a.account_ref, a.seq DESC
         ) latest
-        WHERE subject_key = $1 AND NOT deleted
-      ) a) AS accounts,
-     (SELECT coalesce(json_agg(s ORDER BY s.furnisher_id, s.account_ref, s.period), '[]')
+        WHERE subject_key = ${subject} AND NOT deleted
+      ) a),
+   'statements', (SELECT coalesce(json_agg(s ORDER BY s.furnisher_id, s.account_ref, s.period), '[]')
       FROM (
         SELECT furnisher_id, account_ref, period, balance_minor, past_due_minor, days_past_due,
           scheduled_payment_minor, actual_payment_minor, status, notified_on, seq
         FROM (
           SELECT DISTINCT ON (s.furnisher_id, s.account_ref, s.period) s.*
           FROM statements s
-          WHERE (s.furnisher_id, s.account_ref) IN (SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = $1)
-            AND s.period >= $2::date
+          WHERE (s.furnisher_id, s.account_ref) IN (SELECT furnisher_id, account_ref FROM accounts WHERE subject_key = ${subject})
+            AND s.period >= ${since}::date
           ORDER BY s.furnisher_id, s.account_ref, s.period, s.seq DESC
         ) latest
         WHERE NOT deleted
-      ) s) AS statements,
-     (SELECT coalesce(json_agg(v ORDER BY v.category, v.period), '[]')
+      ) s),
+   'activities', (SELECT coalesce(json_agg(v ORDER BY v.category, v.period), '[]')
       FROM (
         SELECT furnisher_id, category, period, count, amount_minor, on_time_share, seq
         FROM (
           SELECT DISTINCT ON (category, period, furnisher_id) *
           FROM activities
-          WHERE subject_key = $1 AND period >= $2::date
+          WHERE subject_key = ${subject} AND period >= ${since}::date
           ORDER BY category, period, furnisher_id, seq DESC
         ) latest
         WHERE NOT deleted
-      ) v) AS activities`,
-);
+      ) v))`;
+}
+
+/** The first day of a YYYY-MM period, as the `since` parameter of creditFileJson takes it. */
+export function creditFileSince(since_period: string): string {
+  return `${since_period}-01`;
+}
+
+const credit_file = prepared("credit_file", `SELECT ${creditFileJson("$1", "$2")} AS file`);
 
 type JsonRow = Record<string, string | number | null>;
 
@@ -109,12 +118,17 @@ export async function loadCreditFile(
   subject_key: Buffer,
   since_period: string,
 ): Promise<CreditFile> {
-  const since = `${since_period}-01`;
-  const [row] = await db.query<{ accounts: JsonRow[]; statements: JsonRow[]; activities: JsonRow[] }>(
-    credit_file,
-    [subject_key, since],
-  );
-  const { accounts, statements, activities } = row as NonNullable<typeof row>;
+  const [row] = await db.query<{ file: unknown }>(credit_file, [subject_key, creditFileSince(since_period)]);
+  return creditFileFromJson(row?.file);
+}
+
+/** The CreditFile of creditFileJson's value. */
+export function creditFileFromJson(value: unknown): CreditFile {
+  const { accounts, statements, activities } = value as {
+    accounts: JsonRow[];
+    statements: JsonRow[];
+    activities: JsonRow[];
+  };
   const fileAccounts: FileAccount[] = accounts.map((row) => ({
     furnisher_id: row.furnisher_id as string,
     account_ref: row.account_ref as string,

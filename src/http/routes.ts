@@ -9,7 +9,7 @@ import { institutionRoutes } from "../institutions/institution-routes.ts";
 import { oversightRoutes } from "../oversight/oversight-routes.ts";
 import { reportRoutes } from "../reports/report-routes.ts";
 import { modelRoutes, scoreProvider } from "../scoring/index.ts";
-import { reportAnnotations, subjectRightsRoutes } from "../subject-rights/index.ts";
+import { reportAnnotationSource, subjectRightsRoutes } from "../subject-rights/index.ts";
 import { webRoutes } from "../web/index.ts";
 import type { RouteModule } from "./context.ts";
 
@@ -19,7 +19,7 @@ export const allRoutes: readonly RouteModule[] = [
   consentRoutes,
   reportRoutes({
     score: scoreProvider,
-    annotations: (ctx) => (key, now) => reportAnnotations(ctx.db, key, now),
+    annotations: reportAnnotationSource,
   }),
   subjectRightsRoutes,
   oversightRoutes,

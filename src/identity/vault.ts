@@ -137,15 +137,43 @@ export async function putPersonalData(
     .execute();
 }
 
-const vault_entry = prepared("vault_entry", "SELECT * FROM vault_entries WHERE subject_key = $1");
+/**
+ * The subject's sealed vault entry as one JSON value (null when there is none), for a statement that reads
+ * more at once; `subject` is the composing statement's placeholder for the subject key. It stays sealed
+ * until personalDataFromJson opens it here, with the keyring.
+ */
+export function personalDataJson(subject: string): string {
+  return `(SELECT json_build_object('kek_id', kek_id, 'wrapped_key', encode(wrapped_key, 'base64'),
+      'nonce', encode(nonce, 'base64'), 'ciphertext', encode(ciphertext, 'base64'))
+    FROM vault_entries WHERE subject_key = ${subject})`;
+}
+
+/** Opens personalDataJson's value; undefined when the subject has no vault entry. */
+export function personalDataFromJson(
+  keyring: Keyring,
+  subject_key: Buffer,
+  value: unknown,
+): PersonalData | undefined {
+  if (value === null || value === undefined) return undefined;
+  const sealed = value as { kek_id: string; wrapped_key: string; nonce: string; ciphertext: string };
+  return decryptPersonalData(keyring, {
+    subject_key,
+    kek_id: sealed.kek_id,
+    wrapped_key: Buffer.from(sealed.wrapped_key, "base64"),
+    nonce: Buffer.from(sealed.nonce, "base64"),
+    ciphertext: Buffer.from(sealed.ciphertext, "base64"),
+  });
+}
+
+const vault_entry = prepared("vault_entry", `SELECT ${personalDataJson("$1")} AS sealed`);
 
 export async function getPersonalData(
   db: Pick<Database, "query">,
   keyring: Keyring,
   subject_key: Buffer,
 ): Promise<PersonalData | undefined> {
-  const [row] = await db.query<VaultTables["vault_entries"]>(vault_entry, [subject_key]);
-  return row ? decryptPersonalData(keyring, row) : undefined;
+  const [row] = await db.query<{ sealed: unknown }>(vault_entry, [subject_key]);
+  return personalDataFromJson(keyring, subject_key, row?.sealed);
 }
 
 /** Crypto-shreds a subject's vault entry: the wrapped data key was the only way to read it. */

@@ -7,10 +7,10 @@ export {
   type ReportAnnotations,
   statementItemKey,
 } from "./credit-report.ts";
-export { type InquiryRow, inquiriesAbout, recordInquiry } from "./inquiries.ts";
+export { type InquiryRow, type InquirySummary, inquiriesAbout, recordInquiry } from "./inquiries.ts";
 export { QueryLimits } from "./query-limits.ts";
 export {
-  type AnnotationProvider,
+  type AnnotationSource,
   answerQuery,
   type QueryRequest,
   type ScoreProvider,

@@ -32,18 +32,37 @@ export async function recordInquiry(
   return id;
 }
 
-const inquiries_about = prepared(
-  "inquiries_about",
-  `SELECT * FROM inquiries WHERE subject_key = $1 AND at >= $2 AND outcome = 'answered' ORDER BY at DESC`,
-);
+/** What a report shows of an earlier inquiry, and what the score and billing count. */
+export type InquirySummary = Pick<InquiryRow, "at" | "institution_id" | "product" | "purpose">;
+
+/**
+ * Answered inquiries about a subject since a time, newest first, as one JSON array, for a statement that
+ * reads more at once; `subject` and `since` are its placeholders for the subject key and the time.
+ */
+export function inquiriesJson(subject: string, since: string): string {
+  return `(SELECT coalesce(json_agg(json_build_object('at', at, 'institution_id', institution_id,
+      'product', product, 'purpose', purpose) ORDER BY at DESC), '[]')
+    FROM inquiries WHERE subject_key = ${subject} AND at >= ${since} AND outcome = 'answered')`;
+}
+
+/** The inquiries of inquiriesJson's value. */
+export function inquiriesFromJson(value: unknown): InquirySummary[] {
+  return (value as { at: string; institution_id: string; product: string; purpose: string }[]).map((row) => ({
+    ...row,
+    at: new Date(row.at),
+  }));
+}
+
+const inquiries_about = prepared("inquiries_about", `SELECT ${inquiriesJson("$1", "$2")} AS inquiries`);
 
 /** Answered inquiries about a subject since a time, newest first. */
 export async function inquiriesAbout(
   db: Pick<Database, "query">,
   subject_key: Buffer,
   since: Date,
-): Promise<InquiryRow[]> {
-  return db.query<InquiryRow>(inquiries_about, [subject_key, since]);
+): Promise<InquirySummary[]> {
+  const [row] = await db.query<{ inquiries: unknown }>(inquiries_about, [subject_key, since]);
+  return inquiriesFromJson(row?.inquiries);
 }
 
 /** The INSERT of an inquiry, its values added to `params`, for a statement that does more at once. */

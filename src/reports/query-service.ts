@@ -4,16 +4,21 @@ import { priceFor } from "../billing/price-store.ts";
 import type { RegimeCode } from "../config/regimes.ts";
 import type { Category, ConsentRow, Purpose } from "../consent/consents.ts";
 import { checkConsent, consumeOneTimeConsent, findConsent } from "../consent/consents.ts";
-import { type Database, ParamList, prepared } from "../db/database.ts";
+import { type Database, ParamList, type PreparedStatement, prepared } from "../db/database.ts";
 import { ReferenceCache } from "../db/reference-cache.ts";
 import { disclosureInsert } from "../disclosure-log/log-store.ts";
 import { inquiryEventCtes } from "../feed/subject-events.ts";
-import { type CreditFile, loadCreditFile } from "../furnishing/credit-file.ts";
+import {
+  type CreditFile,
+  creditFileFromJson,
+  creditFileJson,
+  creditFileSince,
+} from "../furnishing/credit-file.ts";
 import type { InstitutionPrincipal } from "../http/auth.ts";
 import type { AppContext } from "../http/context.ts";
 import { ApiError, registerErrorCodes } from "../http/errors.ts";
 import { resolveSubjectKey, type SubjectIdentifier } from "../identity/subject-identity.ts";
-import { getPersonalData } from "../identity/vault.ts";
+import { personalDataFromJson, personalDataJson } from "../identity/vault.ts";
 import { type Institution, listInstitutions } from "../institutions/institutions.ts";
 import {
   assembleReport,
@@ -23,7 +28,14 @@ import {
   noAnnotations,
   type ReportAnnotations,
 } from "./credit-report.ts";
-import { type InquiryRow, inquiriesAbout, inquiryInsert, newInquiryId, recordInquiry } from "./inquiries.ts";
+import {
+  type InquiryRow,
+  inquiriesFromJson,
+  inquiriesJson,
+  inquiryInsert,
+  newInquiryId,
+  recordInquiry,
+} from "./inquiries.ts";
 import type { QueryLimits } from "./query-limits.ts";
 
 registerErrorCodes({
@@ -45,8 +57,15 @@ export interface QueryRequest {
 
 /** What the scoring domain adds to a query that asks for a score. */
 export type ScoreProvider = (file: CreditFile, subject_key: Buffer, now: Date) => Promise<unknown>;
-/** What the subject-rights domain adds to every report: disputes, statements, suppressed items. */
-export type AnnotationProvider = (subject_key: Buffer, now: Date) => Promise<ReportAnnotations>;
+/**
+ * What the subject-rights domain adds to every report (disputes, statements, suppressed items), read in the
+ * same statement as the rest of the subject's file: `json` gives a JSON-valued SQL expression of the subject
+ * key's placeholder, `fromJson` the annotations at a time from its value.
+ */
+export interface AnnotationSource {
+  json(subject: string): string;
+  fromJson(value: unknown, now: Date): ReportAnnotations;
+}
 
 /**
  * Institutions and prices, which every query reads and which change rarely, kept for a moment (see
@@ -71,7 +90,7 @@ export interface QueryDependencies {
   readonly limits: QueryLimits;
   readonly reference?: QueryReferenceData | undefined;
   readonly score?: ScoreProvider | undefined;
-  readonly annotations?: AnnotationProvider | undefined;
+  readonly annotations?: AnnotationSource | undefined;
 }
 
 export interface QueryAnswer {
@@ -83,6 +102,31 @@ export interface QueryAnswer {
 }
 
 const no_consent_hash = "0".repeat(64);
+
+/**
+ * Everything a query reads about its subject, in one statement (one round trip, one snapshot), once the
+ * consent has been checked: $1 the subject key, $2 the first statement period's date, $3 the start of the
+ * inquiries shown. Each part is its domain's JSON.
+ */
+function subjectReads(annotations: AnnotationSource | undefined): PreparedStatement {
+  return prepared(
+    annotations ? "query_subject_reads" : "query_subject_reads_plain",
+    `SELECT ${creditFileJson("$1", "$2")} AS file, ${personalDataJson("$1")} AS identity,
+       ${inquiriesJson("$1", "$3")} AS inquiries, ${annotations ? annotations.json("$1") : "NULL"} AS annotations`,
+  );
+}
+const subject_reads = new WeakMap<AnnotationSource, PreparedStatement>();
+const subject_reads_plain = subjectReads(undefined);
+
+function subjectReadsFor(annotations: AnnotationSource | undefined): PreparedStatement {
+  if (!annotations) return subject_reads_plain;
+  let statement = subject_reads.get(annotations);
+  if (!statement) {
+    statement = subjectReads(annotations);
+    subject_reads.set(annotations, statement);
+  }
+  return statement;
+}
 
 type InquiryBase = Omit<InquiryRow, "subject_key" | "outcome">;
 
@@ -159,14 +203,19 @@ async function disclose(
   const since = monthsEnding(lastCompleteMonth(now), 24)[0] as string;
   const reference = deps.reference ?? new QueryReferenceData();
   // Everything the answer needs is read at once; a subject with neither identity nor records has no file.
-  const [file, institutions, identity, inquiries, annotations, list] = await Promise.all([
-    loadCreditFile(ctx.db, subject_key, since),
+  const [reads, institutions, list] = await Promise.all([
+    ctx.db.query<{ file: unknown; identity: unknown; inquiries: unknown; annotations: unknown }>(
+      subjectReadsFor(deps.annotations),
+      [subject_key, creditFileSince(since), new Date(now.getTime() - 2 * 365.25 * 86_400_000)],
+    ),
     reference.institutions(ctx.db),
-    getPersonalData(ctx.db, ctx.keyring, subject_key),
-    inquiriesAbout(ctx.db, subject_key, new Date(now.getTime() - 2 * 365.25 * 86_400_000)),
-    deps.annotations ? deps.annotations(subject_key, now) : Promise.resolve(noAnnotations),
     reference.price(ctx.db, ctx.config.regime.code, lender.institution_id, request.product, now),
   ]);
+  const [row] = reads;
+  const file = creditFileFromJson(row?.file);
+  const identity = personalDataFromJson(ctx.keyring, subject_key, row?.identity);
+  const inquiries = inquiriesFromJson(row?.inquiries);
+  const annotations = deps.annotations ? deps.annotations.fromJson(row?.annotations, now) : noAnnotations;
   if (!identity && file.accounts.length === 0 && file.activities.length === 0) {
     throw new ApiError("NO_RECORD", "The bureau holds no credit file for this subject.");
   }

@@ -6,7 +6,7 @@ import { institutionOf, requireRoles } from "../http/auth.ts";
 import type { AppContext, RouteModule } from "../http/context.ts";
 import { QueryLimits } from "./query-limits.ts";
 import {
-  type AnnotationProvider,
+  type AnnotationSource,
   answerQuery,
   QueryReferenceData,
   queryProducts,
@@ -16,7 +16,7 @@ import { renderReportHtml } from "./report-html.ts";
 
 export interface ReportRouteOptions {
   readonly score?: (ctx: AppContext) => ScoreProvider;
-  readonly annotations?: (ctx: AppContext) => AnnotationProvider;
+  readonly annotations?: AnnotationSource;
 }
 
 export function reportRoutes(options: ReportRouteOptions = {}): RouteModule {
@@ -28,7 +28,7 @@ export function reportRoutes(options: ReportRouteOptions = {}): RouteModule {
       }),
       reference: new QueryReferenceData(),
       score: options.score?.(ctx),
-      annotations: options.annotations?.(ctx),
+      annotations: options.annotations,
     };
     app.post(
       "/v1/reports",

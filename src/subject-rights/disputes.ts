@@ -2,7 +2,7 @@
 // deadline, and an item left unanswered past the deadline is suppressed from reports until it is answered.
 import { randomBytes } from "node:crypto";
 import type { RegimeProfile } from "../config/regimes.ts";
-import { type Database, prepared } from "../db/database.ts";
+import type { Database } from "../db/database.ts";
 import { recordDisputeEvent } from "../feed/index.ts";
 import { ApiError, registerErrorCodes } from "../http/errors.ts";
 import { ownItem } from "./report-items.ts";
@@ -154,21 +154,6 @@ export async function disputesOfSubject(
     "SELECT * FROM subject_disputes WHERE subject_key = $1 ORDER BY opened_at DESC, id",
     [subject_key],
   );
-  return rows.map((row) => view(row, now));
-}
-
-/** Unanswered disputes of a subject, for report annotations. */
-const open_disputes_of_subject = prepared(
-  "open_disputes_of_subject",
-  "SELECT * FROM subject_disputes WHERE subject_key = $1 AND answered_at IS NULL ORDER BY opened_at, id",
-);
-
-export async function openDisputesOfSubject(
-  db: Pick<Database, "query">,
-  subject_key: Buffer,
-  now: Date,
-): Promise<Dispute[]> {
-  const rows = await db.query<DisputeRow>(open_disputes_of_subject, [subject_key]);
   return rows.map((row) => view(row, now));
 }
 

@@ -1,5 +1,5 @@
 // Subject rights: own report, disclosures with proof, disputes, personal statement, retention and deletion.
-export { reportAnnotations } from "./annotations.ts";
+export { reportAnnotationSource, reportAnnotations } from "./annotations.ts";
 export { retentionCommand, retentionHelp } from "./cli.ts";
 export {
   type DisclosurePage,
