@@ -150,9 +150,40 @@ export async function registerConsent(
 const consent_by_id = prepared("consent_by_id", "SELECT * FROM consents WHERE id = $1");
 
 export async function findConsent(db: Pick<Database, "query">, id: string): Promise<ConsentRow | undefined> {
-  if (!consent_id_pattern.test(id)) return undefined;
+  if (!isConsentId(id)) return undefined;
   const [row] = await db.query<ConsentRow>(consent_by_id, [id]);
   return row;
+}
+
+/** Whether `id` has the form of a consent id (anything else names no consent). */
+export function isConsentId(id: string): boolean {
+  return consent_id_pattern.test(id);
+}
+
+/**
+ * A statement that reads consent `id` and, in the same round trip, what a query under it reads about the
+ * subject: `reads(subject)` is a select-list over an SQL expression of the subject key. The reads run only
+ * when the consent names the lender, is active at the time and covers the purpose (the placeholders give
+ * each); otherwise they are NULL and checkConsent says why. No data of a subject is read for a lender the
+ * subject did not consent to.
+ */
+export function consentWithReadsSql(
+  placeholders: {
+    readonly id: string;
+    readonly lender: string;
+    readonly now: string;
+    readonly purpose: string;
+  },
+  reads: (subject: string) => string,
+): string {
+  const { id, lender, now, purpose } = placeholders;
+  return `SELECT c.*, r.* FROM consents c
+    LEFT JOIN LATERAL (
+      SELECT ${reads("c.subject_key")}
+      WHERE c.lender_id = ${lender} AND c.revoked_at IS NULL AND c.used_at IS NULL
+        AND c.starts_at <= ${now}::timestamptz AND c.expires_at > ${now}::timestamptz AND c.purpose = ${purpose}
+    ) r ON true
+    WHERE c.id = ${id}`;
 }
 
 export async function listConsentsOfLender(

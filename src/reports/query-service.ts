@@ -1,9 +1,15 @@
 // A lender's query from consent check to answer: every query is recorded, answered ones are disclosed
 // in the log and priced in the same transaction, and only what the consent covers is assembled.
+import assert from "node:assert/strict";
 import { priceFor } from "../billing/price-store.ts";
 import type { RegimeCode } from "../config/regimes.ts";
 import type { Category, ConsentRow, Purpose } from "../consent/consents.ts";
-import { checkConsent, consumeOneTimeConsent, findConsent } from "../consent/consents.ts";
+import {
+  checkConsent,
+  consentWithReadsSql,
+  consumeOneTimeConsent,
+  isConsentId,
+} from "../consent/consents.ts";
 import { type Database, ParamList, type PreparedStatement, prepared } from "../db/database.ts";
 import { ReferenceCache } from "../db/reference-cache.ts";
 import { disclosureInsert } from "../disclosure-log/log-store.ts";
@@ -23,6 +29,7 @@ import { type Institution, listInstitutions } from "../institutions/institutions
 import {
   assembleReport,
   type CreditReport,
+  inquiry_years,
   lastCompleteMonth,
   monthsEnding,
   noAnnotations,
@@ -103,29 +110,57 @@ export interface QueryAnswer {
 
 const no_consent_hash = "0".repeat(64);
 
-/**
- * Everything a query reads about its subject, in one statement (one round trip, one snapshot), once the
- * consent has been checked: $1 the subject key, $2 the first statement period's date, $3 the start of the
- * inquiries shown. Each part is its domain's JSON.
- */
-function subjectReads(annotations: AnnotationSource | undefined): PreparedStatement {
-  return prepared(
-    annotations ? "query_subject_reads" : "query_subject_reads_plain",
-    `SELECT ${creditFileJson("$1", "$2")} AS file, ${personalDataJson("$1")} AS identity,
-       ${inquiriesJson("$1", "$3")} AS inquiries, ${annotations ? annotations.json("$1") : "NULL"} AS annotations`,
-  );
+/** What a query reads about its subject, each part its domain's JSON (see subjectReads). */
+interface SubjectReads {
+  readonly file: unknown;
+  readonly identity: unknown;
+  readonly inquiries: unknown;
+  readonly annotations: unknown;
 }
-const subject_reads = new WeakMap<AnnotationSource, PreparedStatement>();
-const subject_reads_plain = subjectReads(undefined);
 
-function subjectReadsFor(annotations: AnnotationSource | undefined): PreparedStatement {
-  if (!annotations) return subject_reads_plain;
-  let statement = subject_reads.get(annotations);
-  if (!statement) {
-    statement = subjectReads(annotations);
-    subject_reads.set(annotations, statement);
+/**
+ * The statements that read everything a query needs about its subject in one round trip (one snapshot):
+ * under a consent, the consent itself with the reads its check allows ($1 consent id, $2 lender, $3 now, $4
+ * purpose, $5 the first statement period's date, $6 the start of the inquiries shown); without one, the reads
+ * alone ($1 the subject key, $2 and $3 as $5 and $6).
+ */
+class SubjectReadStatements {
+  readonly under_consent: PreparedStatement;
+  readonly direct: PreparedStatement;
+
+  constructor(annotations: AnnotationSource | undefined) {
+    const reads = (subject: string, since: string, inquiries_since: string) =>
+      `${creditFileJson(subject, since)} AS file, ${personalDataJson(subject)} AS identity,
+       ${inquiriesJson(subject, `${inquiries_since}::timestamptz`)} AS inquiries,
+       ${annotations ? annotations.json(subject) : "NULL::json"} AS annotations`;
+    const variant = annotations ? "" : "_plain";
+    this.under_consent = prepared(
+      `query_consent_reads${variant}`,
+      consentWithReadsSql({ id: "$1", lender: "$2", now: "$3", purpose: "$4" }, (subject) =>
+        reads(subject, "$5", "$6"),
+      ),
+    );
+    this.direct = prepared(`query_subject_reads${variant}`, `SELECT ${reads("$1", "$2", "$3")}`);
   }
-  return statement;
+
+  static readonly #by_source = new WeakMap<AnnotationSource, SubjectReadStatements>();
+  static readonly #plain = new SubjectReadStatements(undefined);
+
+  static for(annotations: AnnotationSource | undefined): SubjectReadStatements {
+    if (!annotations) return SubjectReadStatements.#plain;
+    let statements = SubjectReadStatements.#by_source.get(annotations);
+    if (!statements) {
+      statements = new SubjectReadStatements(annotations);
+      SubjectReadStatements.#by_source.set(annotations, statements);
+    }
+    return statements;
+  }
+}
+
+/** The first period and the first inquiry time a report shows at `now`. */
+function readWindow(now: Date): [since: string, inquiries_since: Date] {
+  const since = monthsEnding(lastCompleteMonth(now), 24)[0] as string;
+  return [creditFileSince(since), new Date(now.getTime() - inquiry_years * 365.25 * 86_400_000)];
 }
 
 type InquiryBase = Omit<InquiryRow, "subject_key" | "outcome">;
@@ -161,9 +196,22 @@ export async function answerQuery(
   let subject_key: Buffer | null = null;
   try {
     await deps.limits.take(lender.institution_id);
+    const statements = SubjectReadStatements.for(deps.annotations);
+    const window = readWindow(now);
     let consent: ConsentRow | undefined;
+    let reads: SubjectReads | undefined;
     if (request.consent_id !== undefined) {
-      consent = await findConsent(ctx.db, request.consent_id);
+      const [row] = isConsentId(request.consent_id)
+        ? await ctx.db.query<ConsentRow & SubjectReads>(statements.under_consent, [
+            request.consent_id,
+            lender.institution_id,
+            now,
+            request.purpose,
+            ...window,
+          ])
+        : [];
+      consent = row;
+      reads = row;
       subject_key = consent?.subject_key ?? null;
       checkConsent(consent, {
         lender_id: lender.institution_id,
@@ -171,6 +219,7 @@ export async function answerQuery(
         categories: categoriesNeeded(request.product, consent),
         now,
       });
+      assert.ok(reads?.file, "the reads run under every consent that passes its check");
     } else if (ctx.config.regime.consent_required) {
       throw new ApiError(
         "CONSENT_REQUIRED",
@@ -180,8 +229,19 @@ export async function answerQuery(
       throw new ApiError("SUBJECT_REQUIRED", "Name the subject, or give a consent_id.");
     } else {
       subject_key = resolveSubjectKey(ctx.keyring, ctx.config.regime, request.subject, now);
+      [reads] = await ctx.db.query<SubjectReads>(statements.direct, [subject_key, ...window]);
     }
-    return await disclose(ctx, deps, lender, request, consent, subject_key as Buffer, base, now);
+    return await disclose(
+      ctx,
+      deps,
+      lender,
+      request,
+      consent,
+      subject_key as Buffer,
+      reads as SubjectReads,
+      base,
+      now,
+    );
   } catch (error) {
     const outcome = error instanceof ApiError ? error.code : "INTERNAL";
     await recordInquiry(ctx.db, { ...base, subject_key, outcome });
@@ -196,26 +256,21 @@ async function disclose(
   request: QueryRequest,
   consent: ConsentRow | undefined,
   subject_key: Buffer,
+  reads: SubjectReads,
   base: InquiryBase,
   now: Date,
 ): Promise<QueryAnswer> {
   const categories = categoriesNeeded(request.product, consent);
-  const since = monthsEnding(lastCompleteMonth(now), 24)[0] as string;
   const reference = deps.reference ?? new QueryReferenceData();
-  // Everything the answer needs is read at once; a subject with neither identity nor records has no file.
-  const [reads, institutions, list] = await Promise.all([
-    ctx.db.query<{ file: unknown; identity: unknown; inquiries: unknown; annotations: unknown }>(
-      subjectReadsFor(deps.annotations),
-      [subject_key, creditFileSince(since), new Date(now.getTime() - 2 * 365.25 * 86_400_000)],
-    ),
+  const [institutions, list] = await Promise.all([
     reference.institutions(ctx.db),
     reference.price(ctx.db, ctx.config.regime.code, lender.institution_id, request.product, now),
   ]);
-  const [row] = reads;
-  const file = creditFileFromJson(row?.file);
-  const identity = personalDataFromJson(ctx.keyring, subject_key, row?.identity);
-  const inquiries = inquiriesFromJson(row?.inquiries);
-  const annotations = deps.annotations ? deps.annotations.fromJson(row?.annotations, now) : noAnnotations;
+  const file = creditFileFromJson(reads.file);
+  const identity = personalDataFromJson(ctx.keyring, subject_key, reads.identity);
+  const inquiries = inquiriesFromJson(reads.inquiries);
+  const annotations = deps.annotations ? deps.annotations.fromJson(reads.annotations, now) : noAnnotations;
+  // A subject with neither identity nor records has no file.
   if (!identity && file.accounts.length === 0 && file.activities.length === 0) {
     throw new ApiError("NO_RECORD", "The bureau holds no credit file for this subject.");
   }
