@@ -37,6 +37,7 @@ import {
 } from "./credit-report.ts";
 import {
   type InquiryRow,
+  type InquirySummary,
   inquiriesFromJson,
   inquiriesJson,
   inquiryInsert,
@@ -63,7 +64,12 @@ export interface QueryRequest {
 }
 
 /** What the scoring domain adds to a query that asks for a score. */
-export type ScoreProvider = (file: CreditFile, subject_key: Buffer, now: Date) => Promise<unknown>;
+export type ScoreProvider = (
+  file: CreditFile,
+  inquiries: readonly InquirySummary[],
+  subject_key: Buffer,
+  now: Date,
+) => Promise<unknown>;
 /**
  * What the subject-rights domain adds to every report (disputes, statements, suppressed items), read in the
  * same statement as the rest of the subject's file: `json` gives a JSON-valued SQL expression of the subject
@@ -290,7 +296,9 @@ async function disclose(
           now,
         });
   const score =
-    request.product === "report" || !deps.score ? undefined : await deps.score(file, subject_key, now);
+    request.product === "report" || !deps.score
+      ? undefined
+      : await deps.score(file, inquiries, subject_key, now);
   const furnishers = contributions(file, categories);
   // One subject queried twice by the same lender for the same product on one day is billed once; the
   // inquiries read above include today's.

@@ -11,13 +11,13 @@ import { loadPopulation, subjectIdentifier } from "../demo/population.ts";
 import { type CreditFile, loadCreditFile, receiveSubmission } from "../furnishing/index.ts";
 import type { AppContext } from "../http/context.ts";
 import { subjectKey } from "../identity/index.ts";
-import { recordInquiry } from "../reports/index.ts";
+import { inquiriesAbout, recordInquiry } from "../reports/index.ts";
 import { bureauModelCommand } from "./bureau-cli.ts";
 import { bureauFeature } from "./bureau-features.ts";
 import { loadFeatureFiles } from "./credit-file-batch.ts";
 import { buildDataset } from "./dataset.ts";
 import { trainDemoModels } from "./demo-models.ts";
-import { type FeatureFile, featureWindowStart } from "./feature-extraction.ts";
+import { type FeatureFile, featureWindowStart, monthsBefore } from "./feature-extraction.ts";
 import { championFor, type ModelSummary, registerModel } from "./model-registry.ts";
 import { createRng, randomInt } from "./prng.ts";
 import { type ScoreAnswer, scoreProvider } from "./score-provider.ts";
@@ -127,6 +127,14 @@ describeEachBackend("bureau scorecards on the demo population", (backend) => {
   let score: ReturnType<typeof scoreProvider>;
   let credit: Subject[];
   let thin: Subject[];
+  // As a report scores: with the answered inquiries read beside the file.
+  const scoreOf = async (subject: Subject) =>
+    score(
+      subject.file,
+      await inquiriesAbout(ctx.db, subject.key, monthsBefore(ctx.clock.now(), 12)),
+      subject.key,
+      ctx.clock.now(),
+    );
   before(async () => {
     ctx = {
       config: loadConfig({ CREDENCE_LOG_LEVEL: "silent" }),
@@ -152,7 +160,7 @@ describeEachBackend("bureau scorecards on the demo population", (backend) => {
 
   it("answers NO_MODEL while no champion is registered", async () => {
     const subject = credit[0] as Subject;
-    assert.deepEqual(await score(subject.file, subject.key, ctx.clock.now()), {
+    assert.deepEqual(await scoreOf(subject), {
       available: false,
       reason_code: "NO_MODEL",
     });
@@ -176,7 +184,7 @@ describeEachBackend("bureau scorecards on the demo population", (backend) => {
   it("scores credit holders with the full card: integers in range, at most four reasons and an inquiry", async () => {
     const champion = await championFor(ctx.db, "cn", "full");
     for (const subject of credit) {
-      const answer = available(await score(subject.file, subject.key, ctx.clock.now()));
+      const answer = available(await scoreOf(subject));
       assert.equal(answer.scorecard, "full");
       assert.equal(answer.model_version, champion?.version);
       assert.ok(
@@ -202,12 +210,12 @@ describeEachBackend("bureau scorecards on the demo population", (backend) => {
   it("scores people who never borrowed with the thin-file card, and an empty file not at all", async () => {
     const champion = await championFor(ctx.db, "cn", "thin_file");
     for (const subject of thin) {
-      const answer = available(await score(subject.file, subject.key, ctx.clock.now()));
+      const answer = available(await scoreOf(subject));
       assert.deepEqual([answer.scorecard, answer.model_version], ["thin_file", champion?.version]);
       assert.ok(Number.isInteger(answer.score) && answer.score >= 300 && answer.score <= 900);
     }
     assert.deepEqual(
-      await score({ accounts: [], statements: [], activities: [] }, Buffer.alloc(32), ctx.clock.now()),
+      await score({ accounts: [], statements: [], activities: [] }, [], Buffer.alloc(32), ctx.clock.now()),
       {
         available: false,
         reason_code: "INSUFFICIENT_DATA",
@@ -217,13 +225,13 @@ describeEachBackend("bureau scorecards on the demo population", (backend) => {
 
   it("scores challengers in shadow beside the served champion score", async () => {
     const subject = credit[0] as Subject;
-    const before_challenger = available(await score(subject.file, subject.key, ctx.clock.now()));
+    const before_challenger = available(await scoreOf(subject));
     ctx.clock.advance(3_600_000);
     const challengers = await trainDemoModels(ctx, population.people, population.seed, {
       role: "challenger",
     });
     assert.ok(challengers);
-    const after_challenger = available(await score(subject.file, subject.key, ctx.clock.now()));
+    const after_challenger = available(await scoreOf(subject));
     assert.deepEqual(after_challenger, before_challenger, "the lender still receives the champion's score");
     const rows = await ctx.db.query<{ model_version: string; served: boolean; scoring_id: string }>(
       "SELECT model_version, served, scoring_id FROM score_shadow WHERE at = $1 ORDER BY served DESC",
@@ -276,7 +284,7 @@ describeEachBackend("bureau scorecards on the demo population", (backend) => {
       created_at: ctx.clock.now(),
     });
     const subject = credit[1] as Subject;
-    const quiet = available(await score(subject.file, subject.key, ctx.clock.now()));
+    const quiet = available(await scoreOf(subject));
     for (let day = 1; day <= 6; day += 1) {
       await recordInquiry(ctx.db, {
         institution_id: "donggang-bank",
@@ -290,7 +298,7 @@ describeEachBackend("bureau scorecards on the demo population", (backend) => {
         log_entry_id: null,
       });
     }
-    const asked = available(await score(subject.file, subject.key, ctx.clock.now()));
+    const asked = available(await scoreOf(subject));
     assert.ok(asked.score < quiet.score, `${asked.score} < ${quiet.score}`);
     assert.ok(asked.reasons.some((reason) => reason.code === "INQUIRIES_12M_HIGH"));
   });

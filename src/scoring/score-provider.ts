@@ -5,7 +5,6 @@ import { randomBytes } from "node:crypto";
 import type { Database } from "../db/database.ts";
 import type { CreditFile } from "../furnishing/index.ts";
 import type { AppContext } from "../http/context.ts";
-import { inquiriesAbout } from "../reports/index.ts";
 import { rangeBinIndex } from "./binning.ts";
 import { bureauFeaturesAt, type FeatureValues, monthsBefore, scorecardRoute } from "./feature-extraction.ts";
 import { activeVersions, type ModelKind, modelsByVersion } from "./model-registry.ts";
@@ -104,18 +103,26 @@ function scoreWith(loaded: LoadedModel, values: FeatureValues) {
   return scoreRecord(loaded.compiled, values, { absent_features: "missing" });
 }
 
-/** The provider reports call for a score: `reportRoutes({ score: scoreProvider })`. */
+/**
+ * The provider reports call for a score: `reportRoutes({ score: scoreProvider })`. `inquiries` are the
+ * subject's answered inquiries the caller read with the file, at least those of the last 12 months.
+ */
 export function scoreProvider(
   ctx: AppContext,
-): (file: CreditFile, subject_key: Buffer, now: Date) => Promise<ScoreAnswer> {
+): (
+  file: CreditFile,
+  inquiries: readonly { readonly at: Date }[],
+  subject_key: Buffer,
+  now: Date,
+) => Promise<ScoreAnswer> {
   const models = new ActiveModels(ctx.db, ctx.config.regime.code);
-  return async (file, subject_key, now) => {
+  return async (file, inquiries, subject_key, now) => {
     const active = await models.current();
     if (active.champions.size === 0) return { available: false, reason_code: "NO_MODEL" };
-    const inquiries = await inquiriesAbout(ctx.db, subject_key, monthsBefore(now, inquiry_lookback_months));
+    const since = monthsBefore(now, inquiry_lookback_months);
     const values = bureauFeaturesAt(
       file,
-      inquiries.map((inquiry) => new Date(inquiry.at)),
+      inquiries.filter((inquiry) => inquiry.at >= since).map((inquiry) => inquiry.at),
       now,
     );
     const route = scorecardRoute(file, values, now);

@@ -117,7 +117,7 @@ export async function ownReport(
       now,
     },
   );
-  const score = await scoreProvider(ctx)(file, subject_key, now);
+  const score = await scoreProvider(ctx)(file, inquiries, subject_key, now);
   const regime = ctx.config.regime;
   const year = now.getUTCFullYear();
   const request_id = `or_${randomBytes(12).toString("hex")}`;
