@@ -15,6 +15,9 @@ interface Bucket {
 /** Limits are kept in memory per process; the day's count starts from the inquiry log so restarts keep it. */
 export class QueryLimits {
   readonly #buckets = new Map<string, Bucket>();
+  // A bucket being loaded, so that the queries arriving meanwhile wait for one load rather than each count
+  // the day's inquiries again (32 at once at start-up or midnight cost PostgreSQL seconds).
+  readonly #loading = new Map<string, Promise<Bucket>>();
   readonly #db: Pick<Database, "query">;
   readonly #clock: Clock;
   readonly #defaults: { rate_per_s: number; daily_quota: number };
@@ -34,7 +37,7 @@ export class QueryLimits {
     const now = this.#clock.now();
     const day = now.toISOString().slice(0, 10);
     let bucket = this.#buckets.get(institution_id);
-    if (!bucket || bucket.day !== day) bucket = await this.#load(institution_id, day, now);
+    if (!bucket || bucket.day !== day) bucket = await this.#loadOnce(institution_id, day, now);
     const elapsed_s = Math.max(0, now.getTime() - bucket.refilled_ms) / 1000;
     bucket.tokens = Math.min(bucket.rate_per_s, bucket.tokens + elapsed_s * bucket.rate_per_s);
     bucket.refilled_ms = now.getTime();
@@ -53,6 +56,16 @@ export class QueryLimits {
     }
     bucket.tokens -= 1;
     bucket.used_today += 1;
+  }
+
+  async #loadOnce(institution_id: string, day: string, now: Date): Promise<Bucket> {
+    const key = `${institution_id}|${day}`;
+    let loading = this.#loading.get(key);
+    if (!loading) {
+      loading = this.#load(institution_id, day, now).finally(() => this.#loading.delete(key));
+      this.#loading.set(key, loading);
+    }
+    return loading;
   }
 
   async #load(institution_id: string, day: string, now: Date): Promise<Bucket> {
