@@ -1,9 +1,10 @@
-// JSON for values JSON lacks: bigint minor units and bytes.
+const safe_max = BigInt(Number.MAX_SAFE_INTEGER);
+const safe_min = BigInt(Number.MIN_SAFE_INTEGER);
+
+// JSON for values JSON lacks: bigint minor units and bytes. It runs for every value of every answer.
 export function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === "bigint") {
-    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
-      ? Number(value)
-      : value.toString();
+    return value <= safe_max && value >= safe_min ? Number(value) : value.toString();
   }
   if (value instanceof Uint8Array) return Buffer.from(value).toString("hex");
   return value;
