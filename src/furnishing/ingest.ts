@@ -588,7 +588,8 @@ async function applyRecords(
 
 /**
  * Moves the staged identities into the subject and vault tables: a new version replaces the sealed
- * personal data, a delete shreds it. A file names each subject at most once (duplicate keys are rejected).
+ * personal data, a delete shreds it. A file names each subject at most once (DuplicateKeyTracker rejects a
+ * second line with the same identifier, upsert or delete), so no statement here meets a subject twice.
  */
 async function applyStagedVault(tx: Tx): Promise<void> {
   await tx.query(

@@ -1,5 +1,5 @@
-// The reader thread of reader-thread.ts: runs the file reader over chunks the main thread sends, and sends
-// back result batches, never more than batches_ahead_max ahead of the main thread.
+// The reader thread of reader-thread.ts: runs the file reader over a file it reads itself or over chunks the
+// main thread sends, and sends back result batches, never more than batches_ahead_max ahead of the main thread.
 import fs from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { readCsvBatches } from "./csv-reader.ts";

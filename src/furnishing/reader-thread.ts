@@ -49,8 +49,8 @@ export const batches_ahead_max = 8;
 const chunk_bytes_min = 512 * 1024;
 
 /**
- * Reads `source` in a worker thread; yields what readerFor(format)(source, options) would, with statements
- * prepared when asked.
+ * Reads `input` in a worker thread (a file the thread opens itself, or a byte source fed to it); yields what
+ * readerFor(format)(bytes, options) would, with statements prepared when asked.
  */
 export async function* readInThread(
   format: ReaderFormat,
@@ -65,6 +65,7 @@ export async function* readInThread(
     // duplicate-key tracker lives in typed arrays outside this limit.
     resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 24 },
   });
+  // A file needs no feeding: the thread never asks for chunks, and this source stays empty.
   const source: ByteSource = "file" in input ? (async function* () {})() : input;
   const iterator = source[Symbol.asyncIterator]();
   let source_done = file !== undefined;

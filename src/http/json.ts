@@ -1,7 +1,8 @@
+// JSON for values JSON lacks: bigint minor units and bytes.
 const safe_max = BigInt(Number.MAX_SAFE_INTEGER);
 const safe_min = BigInt(Number.MIN_SAFE_INTEGER);
 
-// JSON for values JSON lacks: bigint minor units and bytes. It runs for every value of every answer.
+/** The replacer of every JSON answer: it runs for every value, so it allocates nothing. */
 export function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === "bigint") {
     return value <= safe_max && value >= safe_min ? Number(value) : value.toString();

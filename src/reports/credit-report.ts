@@ -8,6 +8,11 @@ export const grid_months = 24;
 export const alternative_months = 12;
 export const inquiry_years = 2;
 
+/** The oldest inquiry a report at `now` lists. */
+export function inquiriesShownSince(now: Date): Date {
+  return new Date(now.getTime() - inquiry_years * 365.25 * 86_400_000);
+}
+
 /** One cell of the payment grid, in the notation of the central bank's reports. */
 export const gridCodes: Record<string, string> = {
   current: "N",
@@ -196,7 +201,7 @@ export function assembleReport(
       )
     : undefined;
 
-  const inquirySince = new Date(options.now.getTime() - inquiry_years * 365.25 * 86_400_000);
+  const inquirySince = inquiriesShownSince(options.now);
   return {
     generated_at: options.now.toISOString(),
     as_of_period: lastMonth,

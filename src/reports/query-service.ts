@@ -1,6 +1,7 @@
 // A lender's query from consent check to answer: every query is recorded, answered ones are disclosed
 // in the log and priced in the same transaction, and only what the consent covers is assembled.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { priceFor } from "../billing/price-store.ts";
 import type { RegimeCode } from "../config/regimes.ts";
 import type { Category, ConsentRow, Purpose } from "../consent/consents.ts";
@@ -29,7 +30,7 @@ import { type Institution, listInstitutions } from "../institutions/institutions
 import {
   assembleReport,
   type CreditReport,
-  inquiry_years,
+  inquiriesShownSince,
   lastCompleteMonth,
   monthsEnding,
   noAnnotations,
@@ -116,12 +117,15 @@ export interface QueryAnswer {
 
 const no_consent_hash = "0".repeat(64);
 
-/** What a query reads about its subject, each part its domain's JSON (see subjectReads). */
+/**
+ * What a query reads about its subject, each part its domain's JSON (see SubjectReadStatements). The names
+ * carry a prefix so that they never meet a column of the consent row they are read beside.
+ */
 interface SubjectReads {
-  readonly file: unknown;
-  readonly identity: unknown;
-  readonly inquiries: unknown;
-  readonly annotations: unknown;
+  readonly subject_file: unknown;
+  readonly subject_identity: unknown;
+  readonly subject_inquiries: unknown;
+  readonly subject_annotations: unknown;
 }
 
 /**
@@ -136,17 +140,17 @@ class SubjectReadStatements {
 
   constructor(annotations: AnnotationSource | undefined) {
     const reads = (subject: string, since: string, inquiries_since: string) =>
-      `${creditFileJson(subject, since)} AS file, ${personalDataJson(subject)} AS identity,
-       ${inquiriesJson(subject, `${inquiries_since}::timestamptz`)} AS inquiries,
-       ${annotations ? annotations.json(subject) : "NULL::json"} AS annotations`;
-    const variant = annotations ? "" : "_plain";
-    this.under_consent = prepared(
-      `query_consent_reads${variant}`,
-      consentWithReadsSql({ id: "$1", lender: "$2", now: "$3", purpose: "$4" }, (subject) =>
-        reads(subject, "$5", "$6"),
-      ),
+      `${creditFileJson(subject, since)} AS subject_file, ${personalDataJson(subject)} AS subject_identity,
+       ${inquiriesJson(subject, `${inquiries_since}::timestamptz`)} AS subject_inquiries,
+       ${annotations ? annotations.json(subject) : "NULL::json"} AS subject_annotations`;
+    const under_consent = consentWithReadsSql(
+      { id: "$1", lender: "$2", now: "$3", purpose: "$4" },
+      (subject) => reads(subject, "$5", "$6"),
     );
-    this.direct = prepared(`query_subject_reads${variant}`, `SELECT ${reads("$1", "$2", "$3")}`);
+    const direct = `SELECT ${reads("$1", "$2", "$3")}`;
+    // A prepared statement's name must stand for one text on a connection, whatever annotations it reads.
+    this.under_consent = prepared(`query_consent_reads_${textId(under_consent)}`, under_consent);
+    this.direct = prepared(`query_subject_reads_${textId(direct)}`, direct);
   }
 
   static readonly #by_source = new WeakMap<AnnotationSource, SubjectReadStatements>();
@@ -163,10 +167,15 @@ class SubjectReadStatements {
   }
 }
 
+/** A short name for a statement text. */
+function textId(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 12);
+}
+
 /** The first period and the first inquiry time a report shows at `now`. */
 function readWindow(now: Date): [since: string, inquiries_since: Date] {
   const since = monthsEnding(lastCompleteMonth(now), 24)[0] as string;
-  return [creditFileSince(since), new Date(now.getTime() - inquiry_years * 365.25 * 86_400_000)];
+  return [creditFileSince(since), inquiriesShownSince(now)];
 }
 
 type InquiryBase = Omit<InquiryRow, "subject_key" | "outcome">;
@@ -225,7 +234,7 @@ export async function answerQuery(
         categories: categoriesNeeded(request.product, consent),
         now,
       });
-      assert.ok(reads?.file, "the reads run under every consent that passes its check");
+      assert.ok(reads?.subject_file, "the reads run under every consent that passes its check");
     } else if (ctx.config.regime.consent_required) {
       throw new ApiError(
         "CONSENT_REQUIRED",
@@ -272,10 +281,12 @@ async function disclose(
     reference.institutions(ctx.db),
     reference.price(ctx.db, ctx.config.regime.code, lender.institution_id, request.product, now),
   ]);
-  const file = creditFileFromJson(reads.file);
-  const identity = personalDataFromJson(ctx.keyring, subject_key, reads.identity);
-  const inquiries = inquiriesFromJson(reads.inquiries);
-  const annotations = deps.annotations ? deps.annotations.fromJson(reads.annotations, now) : noAnnotations;
+  const file = creditFileFromJson(reads.subject_file);
+  const identity = personalDataFromJson(ctx.keyring, subject_key, reads.subject_identity);
+  const inquiries = inquiriesFromJson(reads.subject_inquiries);
+  const annotations = deps.annotations
+    ? deps.annotations.fromJson(reads.subject_annotations, now)
+    : noAnnotations;
   // A subject with neither identity nor records has no file.
   if (!identity && file.accounts.length === 0 && file.activities.length === 0) {
     throw new ApiError("NO_RECORD", "The bureau holds no credit file for this subject.");

@@ -380,3 +380,69 @@ describeEachBackend("query limits", (backend) => {
     assert.ok(Number(quota.headers.get("retry-after")) > 3600);
   });
 });
+
+describeEachBackend("lender queries under a permissible purpose (us regime)", (backend) => {
+  let server: TestServer;
+  const keys: Record<string, string> = {};
+  const ssn = (n: number) => ({
+    id_type: "us_ssn",
+    id_number: `123-45-${String(6789 + n).padStart(4, "0")}`,
+  });
+  before(async () => {
+    server = await startTestServer(backend(), { CREDENCE_REGIME: "us" });
+    for (const [id, roles, kind] of [
+      ["card-app", ["furnisher"], "platform"],
+      ["main-bank", ["lender"], "bank"],
+    ] as const) {
+      keys[id] = (
+        await ensureInstitution(server.ctx, { id, name: id, legal_id: `L-${id}`, roles: [...roles], kind })
+      ).token;
+    }
+    const records = [
+      { type: "subject", ...ssn(1), name: "Synthetic Person" },
+      {
+        type: "account",
+        account_ref: "CARD-1",
+        ...ssn(1),
+        kind: "credit_card",
+        opened_on: "2025-05-01",
+        currency: "USD",
+        credit_limit_minor: 500_000,
+      },
+      {
+        type: "statement",
+        account_ref: "CARD-1",
+        ...ssn(1),
+        period: "2026-10",
+        balance_minor: 120_000,
+        past_due_minor: 0,
+        days_past_due: 0,
+        scheduled_payment_minor: 3_500,
+        actual_payment_minor: 3_500,
+        status: "current",
+      },
+    ];
+    const response = await call<{ status: string }>(`${server.url}/v1/submissions?wait=true`, {
+      key: keys["card-app"],
+      raw: ndjson(records),
+      headers: { "content-type": "application/x-ndjson" },
+    });
+    assert.equal(response.body.status, "accepted", JSON.stringify(response.body));
+  });
+  after(() => server.close());
+
+  it("answers a query that names the subject without a consent, and says when there is no file", async () => {
+    const ask = (n: number) =>
+      call<Answer>(`${server.url}/v1/reports`, {
+        key: keys["main-bank"],
+        body: { product: "report", purpose: "loan_origination", subject: ssn(n) },
+      });
+    const answered = await ask(1);
+    assert.equal(answered.status, 200, JSON.stringify(answered.body));
+    assert.equal(answered.body.report?.accounts?.length, 1);
+    assert.equal(answered.body.report?.subject?.name.includes("Synthetic"), false, "the name is masked");
+    const none = await ask(2);
+    assert.equal(none.status, 404);
+    assert.equal(none.body.code, "NO_RECORD");
+  });
+});

@@ -9,7 +9,7 @@ import type { AppContext } from "../http/context.ts";
 import { ApiError, registerErrorCodes } from "../http/errors.ts";
 import { getPersonalData } from "../identity/vault.ts";
 import { listInstitutions } from "../institutions/institutions.ts";
-import { assembleReport, type CreditReport, inquiry_years } from "../reports/credit-report.ts";
+import { assembleReport, type CreditReport, inquiriesShownSince } from "../reports/credit-report.ts";
 import { inquiriesAbout } from "../reports/inquiries.ts";
 import { type ScoreAnswer, scoreProvider } from "../scoring/index.ts";
 import { reportAnnotations } from "./annotations.ts";
@@ -101,7 +101,7 @@ export async function ownReport(
     loadCreditFile(ctx.db, subject_key, whole_file_since),
     listInstitutions(ctx.db.kysely),
     getPersonalData(ctx.db, ctx.keyring, subject_key),
-    inquiriesAbout(ctx.db, subject_key, new Date(now.getTime() - inquiry_years * 365.25 * 86_400_000)),
+    inquiriesAbout(ctx.db, subject_key, inquiriesShownSince(now)),
     reportAnnotations(ctx.db, subject_key, now),
   ]);
   const report = assembleReport(
