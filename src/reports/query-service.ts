@@ -128,25 +128,109 @@ interface SubjectReads {
   readonly subject_annotations: unknown;
 }
 
+/** One query's consent read, as ConsentReads gathers them. */
+interface ConsentRead {
+  readonly consent_id: string;
+  readonly lender_id: string;
+  readonly at: Date;
+  readonly purpose: string;
+  readonly window: [since: string, inquiries_since: Date];
+}
+
+type ConsentReadRow = ConsentRow & SubjectReads;
+
+/**
+ * The consent reads of concurrent queries, gathered into few statements: at most in_flight_max run at once
+ * (one per core the database has here), and the queries that arrive meanwhile go together in the next, up to
+ * batch_max. A query that finds none running is read at once, alone.
+ */
+class ConsentReads {
+  static readonly in_flight_max = 2;
+  static readonly batch_max = 64;
+  readonly #db: Pick<Database, "query">;
+  readonly #statement: PreparedStatement;
+  readonly #waiting: { read: ConsentRead; settle: (row: Promise<ConsentReadRow | undefined>) => void }[] = [];
+  #in_flight = 0;
+
+  constructor(db: Pick<Database, "query">, statement: PreparedStatement) {
+    this.#db = db;
+    this.#statement = statement;
+  }
+
+  read(read: ConsentRead): Promise<ConsentReadRow | undefined> {
+    return new Promise((resolve) => {
+      this.#waiting.push({ read, settle: resolve });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    while (this.#in_flight < ConsentReads.in_flight_max && this.#waiting.length > 0) {
+      const batch = this.#waiting.splice(0, ConsentReads.batch_max);
+      this.#in_flight += 1;
+      const rows = this.#run(batch.map((waiting) => waiting.read));
+      batch.forEach((waiting, i) => {
+        waiting.settle(rows.then((found) => found[i]));
+      });
+      void rows
+        .catch(() => {})
+        .finally(() => {
+          this.#in_flight -= 1;
+          this.#pump();
+        });
+    }
+  }
+
+  /** The rows of the batch's consents in its order; undefined where a consent does not exist. */
+  async #run(batch: readonly ConsentRead[]): Promise<(ConsentReadRow | undefined)[]> {
+    const rows = await this.#db.query<ConsentReadRow & { query_n: bigint | number }>(this.#statement, [
+      batch.map((read) => read.consent_id),
+      batch.map((read) => read.lender_id),
+      batch.map((read) => read.at),
+      batch.map((read) => read.purpose),
+      batch.map((read) => read.window[0]),
+      batch.map((read) => read.window[1]),
+    ]);
+    const found: (ConsentReadRow | undefined)[] = batch.map(() => undefined);
+    for (const row of rows) if (row.id !== null) found[Number(row.query_n) - 1] = row;
+    return found;
+  }
+}
+
 /**
  * The statements that read everything a query needs about its subject in one round trip (one snapshot):
- * under a consent, the consent itself with the reads its check allows ($1 consent id, $2 lender, $3 now, $4
- * purpose, $5 the first statement period's date, $6 the start of the inquiries shown); without one, the reads
- * alone ($1 the subject key, $2 and $3 as $5 and $6).
+ * under consents, a batch of consents with the reads each one's check allows (arrays of consent ids, lenders,
+ * times, purposes, first statement periods and starts of the inquiries shown, one element per query); without
+ * one, the reads alone ($1 the subject key, $2 the first period's date, $3 the start of the inquiries shown).
  */
 class SubjectReadStatements {
   readonly under_consent: PreparedStatement;
   readonly direct: PreparedStatement;
+  readonly #consent_reads = new WeakMap<object, ConsentReads>();
+
+  /** The gatherer of consent reads on `db`, one per database handle. */
+  consentReads(db: Pick<Database, "query">): ConsentReads {
+    let reads = this.#consent_reads.get(db);
+    if (!reads) {
+      reads = new ConsentReads(db, this.under_consent);
+      this.#consent_reads.set(db, reads);
+    }
+    return reads;
+  }
 
   constructor(annotations: AnnotationSource | undefined) {
     const reads = (subject: string, since: string, inquiries_since: string) =>
       `${creditFileJson(subject, since)} AS subject_file, ${personalDataJson(subject)} AS subject_identity,
        ${inquiriesJson(subject, `${inquiries_since}::timestamptz`)} AS subject_inquiries,
        ${annotations ? annotations.json(subject) : "NULL::json"} AS subject_annotations`;
-    const under_consent = consentWithReadsSql(
-      { id: "$1", lender: "$2", now: "$3", purpose: "$4" },
-      (subject) => reads(subject, "$5", "$6"),
+    const consent = consentWithReadsSql(
+      { id: "q.consent_id", lender: "q.lender_id", now: "q.at", purpose: "q.purpose" },
+      (subject) => reads(subject, "q.since", "q.inquiries_since"),
     );
+    const under_consent = `SELECT q.query_n, x.*
+      FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::date[], $6::timestamptz[])
+        WITH ORDINALITY AS q(consent_id, lender_id, at, purpose, since, inquiries_since, query_n)
+      LEFT JOIN LATERAL (${consent}) x ON true`;
     const direct = `SELECT ${reads("$1", "$2", "$3")}`;
     // A prepared statement's name must stand for one text on a connection, whatever annotations it reads.
     this.under_consent = prepared(`query_consent_reads_${textId(under_consent)}`, under_consent);
@@ -216,15 +300,15 @@ export async function answerQuery(
     let consent: ConsentRow | undefined;
     let reads: SubjectReads | undefined;
     if (request.consent_id !== undefined) {
-      const [row] = isConsentId(request.consent_id)
-        ? await ctx.db.query<ConsentRow & SubjectReads>(statements.under_consent, [
-            request.consent_id,
-            lender.institution_id,
-            now,
-            request.purpose,
-            ...window,
-          ])
-        : [];
+      const row = isConsentId(request.consent_id)
+        ? await statements.consentReads(ctx.db).read({
+            consent_id: request.consent_id,
+            lender_id: lender.institution_id,
+            at: now,
+            purpose: request.purpose,
+            window,
+          })
+        : undefined;
       consent = row;
       reads = row;
       subject_key = consent?.subject_key ?? null;

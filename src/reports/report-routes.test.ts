@@ -184,6 +184,30 @@ describeEachBackend("lender queries over HTTP", (backend) => {
     assert.deepEqual(rows.map((row) => row.outcome).sort(), ["CONSENT_USED", "answered"]);
   });
 
+  it("answers each of many concurrent queries under its own consent, refusals included", async () => {
+    const continuous = { mode: "continuous", purpose: "post_loan_management" };
+    const big = await consent("big-bank", continuous);
+    const small = await consent("small-bank", continuous);
+    const asks = [
+      ["big-bank", big.id, 200, undefined],
+      ["small-bank", small.id, 200, undefined],
+      ["big-bank", small.id, 403, "CONSENT_NOT_YOURS"],
+      ["small-bank", `cs_${"2".repeat(24)}`, 404, "CONSENT_UNKNOWN"],
+    ] as const;
+    // Twelve rounds at once: more than the database runs at a time, so queries are read together.
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => asks).flatMap((round) =>
+        round.map(([lender, consent_id]) => query(lender, { consent_id, purpose: "post_loan_management" })),
+      ),
+    );
+    answers.forEach((answer, i) => {
+      const [lender, , status, code] = asks[i % asks.length] as (typeof asks)[number];
+      assert.equal(answer.status, status, `${lender}: ${JSON.stringify(answer.body)}`);
+      assert.equal(answer.body.code, code);
+      if (status === 200) assert.equal(answer.body.report?.accounts?.length, 2);
+    });
+  });
+
   it("bills one subject queried twice by the same lender on the same day once", async () => {
     const first = await query("small-bank", { consent_id: (await consent("small-bank")).id });
     const second = await query("small-bank", { consent_id: (await consent("small-bank")).id });
