@@ -87,6 +87,9 @@ export async function ownSubmission(
   return row;
 }
 
+/** Bytes of an upload that may wait to be written to the spool file. */
+const spool_buffer_bytes = 4 * 1024 * 1024;
+
 /** Spools a body to disk, counting and hashing it; throws PAYLOAD_TOO_LARGE past the limit. */
 async function spool(
   body: Readable,
@@ -96,7 +99,9 @@ async function spool(
   const file = path.join(spool_dir(), `upload-${randomBytes(8).toString("hex")}`);
   const hash = createHash("sha256");
   let bytes = 0;
+  // A few megabytes may wait for the disk, so the next chunk is read and hashed while one is written.
   const meter = new Transform({
+    highWaterMark: spool_buffer_bytes,
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;
       if (bytes > bytes_max)
@@ -106,7 +111,11 @@ async function spool(
     },
   });
   try {
-    await pipeline(body, meter, fs.createWriteStream(file, { mode: 0o600 }));
+    await pipeline(
+      body,
+      meter,
+      fs.createWriteStream(file, { mode: 0o600, highWaterMark: spool_buffer_bytes }),
+    );
   } catch (error) {
     fs.rmSync(file, { force: true });
     throw error;
