@@ -185,14 +185,26 @@ describeEachBackend("lender queries over HTTP", (backend) => {
   });
 
   it("answers each of many concurrent queries under its own consent, refusals included", async () => {
+    // Lenders of this test alone, so that the other tests' billing of the day is untouched.
+    for (const id of ["batch-bank-a", "batch-bank-b"]) {
+      keys[id] = (
+        await ensureInstitution(server.ctx, {
+          id,
+          name: id,
+          legal_id: `L-${id}`,
+          roles: ["lender"],
+          kind: "bank",
+        })
+      ).token;
+    }
     const continuous = { mode: "continuous", purpose: "post_loan_management" };
-    const big = await consent("big-bank", continuous);
-    const small = await consent("small-bank", continuous);
+    const a = await consent("batch-bank-a", continuous);
+    const b = await consent("batch-bank-b", continuous);
     const asks = [
-      ["big-bank", big.id, 200, undefined],
-      ["small-bank", small.id, 200, undefined],
-      ["big-bank", small.id, 403, "CONSENT_NOT_YOURS"],
-      ["small-bank", `cs_${"2".repeat(24)}`, 404, "CONSENT_UNKNOWN"],
+      ["batch-bank-a", a.id, 200, undefined],
+      ["batch-bank-b", b.id, 200, undefined],
+      ["batch-bank-a", b.id, 403, "CONSENT_NOT_YOURS"],
+      ["batch-bank-b", `cs_${"2".repeat(24)}`, 404, "CONSENT_UNKNOWN"],
     ] as const;
     // Twelve rounds at once: more than the database runs at a time, so queries are read together.
     const answers = await Promise.all(
