@@ -186,7 +186,7 @@ describeEachBackend("lender queries over HTTP", (backend) => {
 
   it("answers each of many concurrent queries under its own consent, refusals included", async () => {
     // Lenders of this test alone, so that the other tests' billing of the day is untouched.
-    for (const id of ["batch-bank-a", "batch-bank-b"]) {
+    for (const id of ["batch-bank-a", "batch-bank-b", "watch-bank"]) {
       keys[id] = (
         await ensureInstitution(server.ctx, {
           id,
@@ -197,14 +197,32 @@ describeEachBackend("lender queries over HTTP", (backend) => {
         })
       ).token;
     }
+    const people = [20, 21, 22, 23, 24, 25];
+    const furnished = await call<{ status: string }>(`${server.url}/v1/submissions?wait=true`, {
+      key: keys["pay-app"],
+      raw: ndjson(people.flatMap((n) => loanWithHistory(n, `PAY-${n}`))),
+      headers: { "content-type": "application/x-ndjson" },
+    });
+    assert.equal(furnished.body.status, "accepted");
     const continuous = { mode: "continuous", purpose: "post_loan_management" };
     const a = await consent("batch-bank-a", continuous);
     const b = await consent("batch-bank-b", continuous);
+    const others = await Promise.all(
+      people.map((n) => consent("batch-bank-a", { ...continuous, subject: person(n) })),
+    );
+    // Another lender watches person 1, so every answer about them raises an alert in the same statement.
+    const watched = await consent("watch-bank", { ...continuous, categories: ["credit_accounts"] });
+    const subscription = await call<{ id: string }>(`${server.url}/v1/subscriptions`, {
+      key: keys["watch-bank"],
+      body: { consent_id: watched.id },
+    });
+    assert.equal(subscription.status, 201, JSON.stringify(subscription.body));
     const asks = [
       ["batch-bank-a", a.id, 200, undefined],
       ["batch-bank-b", b.id, 200, undefined],
       ["batch-bank-a", b.id, 403, "CONSENT_NOT_YOURS"],
       ["batch-bank-b", `cs_${"2".repeat(24)}`, 404, "CONSENT_UNKNOWN"],
+      ...others.map((other) => ["batch-bank-a", other.id, 200, undefined] as const),
     ] as const;
     // Twelve rounds at once: more than the database runs at a time, so queries are read together.
     const answers = await Promise.all(
@@ -216,8 +234,27 @@ describeEachBackend("lender queries over HTTP", (backend) => {
       const [lender, , status, code] = asks[i % asks.length] as (typeof asks)[number];
       assert.equal(answer.status, status, `${lender}: ${JSON.stringify(answer.body)}`);
       assert.equal(answer.body.code, code);
-      if (status === 200) assert.equal(answer.body.report?.accounts?.length, 2);
+      if (status === 200) assert.equal(answer.body.report?.accounts?.length, i % asks.length < 2 ? 2 : 1);
     });
+    // Every answer has its own log entry and its inquiry names it; person 1's watcher got one alert per
+    // answer about them, numbered without gap or repeat.
+    const entries = answers
+      .filter((answer) => answer.status === 200)
+      .map((answer) => answer.body.disclosure.entry_id);
+    assert.equal(new Set(entries).size, 12 * (2 + people.length));
+    const [linked] = await backend().db.query<{ n: bigint }>(
+      "SELECT count(*)::int8 AS n FROM inquiries WHERE outcome = 'answered' AND log_entry_id = ANY($1::text[])",
+      [entries],
+    );
+    assert.equal(linked?.n, BigInt(entries.length));
+    const alerts = await backend().db.query<{ sequence: bigint }>(
+      "SELECT sequence FROM feed_outbox WHERE subscription_id = $1 AND type = 'inquiry.new' ORDER BY sequence",
+      [subscription.body.id],
+    );
+    assert.deepEqual(
+      alerts.map((alert) => Number(alert.sequence)),
+      Array.from({ length: 24 }, (_, i) => i + 1),
+    );
   });
 
   it("bills one subject queried twice by the same lender on the same day once", async () => {
