@@ -163,8 +163,8 @@ export function isConsentId(id: string): boolean {
 /**
  * A statement that reads consent `id` and, in the same round trip, what a query under it reads about the
  * subject: `reads(subject)` is a select-list over an SQL expression of the subject key. The reads run only
- * when the consent names the lender, is active at the time and covers the purpose (the placeholders give
- * each); otherwise they are NULL and checkConsent says why. No data of a subject is read for a lender the
+ * when the consent names the lender, is active at the time and covers the purpose (`placeholders` gives
+ * each as an SQL expression: a parameter or a column); otherwise they are NULL and checkConsent says why. No data of a subject is read for a lender the
  * subject did not consent to.
  */
 export function consentWithReadsSql(

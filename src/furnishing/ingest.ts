@@ -15,7 +15,7 @@ import { encryptPersonalData } from "../identity/vault.ts";
 import { readCsvBatches } from "./csv-reader.ts";
 import type { LineError } from "./errors.ts";
 import { readNdjsonBatches } from "./ndjson-reader.ts";
-import { type FileSource, type ReaderBatch, readInThread } from "./reader-thread.ts";
+import { type FileSource, file_chunk_bytes, type ReaderBatch, readInThread } from "./reader-thread.ts";
 import type { ByteSource, LineResult } from "./record-reader.ts";
 import type { ValidRecord } from "./record-schema.ts";
 import { StatementPreparer, statementColumns } from "./statement-rows.ts";
@@ -452,7 +452,7 @@ async function applyRecords(
       })
     : inPlace(
         readerFor(options.format)(
-          "file" in source ? fs.createReadStream(source.file) : source,
+          "file" in source ? fs.createReadStream(source.file, { highWaterMark: file_chunk_bytes }) : source,
           reader_options,
         ),
         new StatementPreparer(furnisher, seq),

@@ -208,16 +208,6 @@ class SubjectReadStatements {
   readonly direct: PreparedStatement;
   readonly #consent_reads = new WeakMap<object, ConsentReads>();
 
-  /** The gatherer of consent reads on `db`, one per database handle. */
-  consentReads(db: Pick<Database, "query">): ConsentReads {
-    let reads = this.#consent_reads.get(db);
-    if (!reads) {
-      reads = new ConsentReads(db, this.under_consent);
-      this.#consent_reads.set(db, reads);
-    }
-    return reads;
-  }
-
   constructor(annotations: AnnotationSource | undefined) {
     const reads = (subject: string, since: string, inquiries_since: string) =>
       `${creditFileJson(subject, since)} AS subject_file, ${personalDataJson(subject)} AS subject_identity,
@@ -235,6 +225,16 @@ class SubjectReadStatements {
     // A prepared statement's name must stand for one text on a connection, whatever annotations it reads.
     this.under_consent = prepared(`query_consent_reads_${textId(under_consent)}`, under_consent);
     this.direct = prepared(`query_subject_reads_${textId(direct)}`, direct);
+  }
+
+  /** The gatherer of consent reads on `db`, one per database handle. */
+  consentReads(db: Pick<Database, "query">): ConsentReads {
+    let reads = this.#consent_reads.get(db);
+    if (!reads) {
+      reads = new ConsentReads(db, this.under_consent);
+      this.#consent_reads.set(db, reads);
+    }
+    return reads;
   }
 
   static readonly #by_source = new WeakMap<AnnotationSource, SubjectReadStatements>();
